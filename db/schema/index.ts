@@ -1,0 +1,6 @@
+export * from './enums.ts';
+export * from './accounts.ts';
+export * from './users.ts';
+export * from './organizations.ts';
+export * from './tickets.ts';
+export * from './schedules.ts';

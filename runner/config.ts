@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every setting is documented in README.md › Settings.
+ * Bad values fail at start-up with the variable named, not at the first request.
+ */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Requests naming no account (no subdomain, no header) use this one. */
+  DEFAULT_ACCOUNT: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('demo'),
+  /** With BASE_DOMAIN=deskbridge.example, `acme.deskbridge.example` selects account `acme`. */
+  BASE_DOMAIN: z.string().optional(),
+  /** Accept `X-Deskbridge-Account: <subdomain>` to pick an account (dev, tests, proxies). */
+  ALLOW_ACCOUNT_HEADER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Seed the demo account on an empty database. */
+  DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  DEMO_PASSWORD: z.string().min(8).optional(),
+  DEMO_API_TOKEN: z.string().min(16).optional(),
+  DEMO_TICKETS: z.coerce.number().int().min(0).max(100_000).default(2000),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+  /** Mark cookies Secure (set when served over HTTPS). */
+  COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** Defaults for tests and tools: the same schema with no environment. */
+export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
+  return loadConfig({ DEMO: 'false', LOG_LEVEL: 'silent', ...overrides });
+}

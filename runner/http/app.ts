@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { AppError } from '../core/errors.ts';
+import { authenticate, tenancy } from './auth.ts';
+import { errorResponse } from './errors.ts';
+import { incrementalRoutes } from './routes/incremental.ts';
+import { groupRoutes, organizationRoutes, ticketFieldRoutes, userRoutes } from './routes/people.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { ticketRoutes } from './routes/tickets.ts';
+import type { AppEnv, Deps } from './types.ts';
+
+export type AppOptions = Deps & {
+  /** Folder of the Vite build served for the browser pages; skipped when absent. */
+  webRoot?: string;
+  isReady?: () => boolean;
+  /** Extra facts for /healthz (e.g. demo data progress). */
+  status?: () => Record<string, unknown>;
+  logError?: (msg: string, err: unknown) => void;
+};
+
+/**
+ * Zendesk's clients add `.json` to every path; routes are declared without it.
+ * The rewrite happens before routing so both spellings reach the same handler.
+ */
+const stripJson = (req: Request) => {
+  const url = new URL(req.url);
+  return url.pathname.startsWith('/api/') && url.pathname.endsWith('.json') ? url.pathname.slice(0, -5) : url.pathname;
+};
+
+export function createApp(opts: AppOptions) {
+  const deps: Deps = { database: opts.database, config: opts.config, clock: opts.clock };
+  const logError = opts.logError ?? ((msg, err) => console.error(msg, err));
+  const app = new Hono<AppEnv>({ getPath: stripJson });
+
+  app.onError((err, c) => errorResponse(err, c, logError));
+  app.notFound((c) => c.json({ error: 'InvalidEndpoint', description: `Not found: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+
+  app.get('/healthz', (c) => {
+    const ready = opts.isReady ? opts.isReady() : true;
+    return c.json({ status: ready ? 'ok' : 'starting', database: opts.database.kind, ...opts.status?.() }, ready ? 200 : 503);
+  });
+
+  const limit = bodyLimit({ maxSize: 5 * 1024 * 1024, onError: () => { throw new AppError(413, 'PayloadTooLarge', 'The request body is larger than 5 MB'); } });
+  for (const prefix of ['/api/*', '/auth/*']) {
+    app.use(prefix, limit, tenancy(deps), authenticate(deps));
+  }
+
+  app.route('/auth', sessionRoutes(deps));
+  const api = new Hono<AppEnv>();
+  api.route('/tickets', ticketRoutes(deps));
+  api.route('/users', userRoutes(deps));
+  api.route('/organizations', organizationRoutes(deps));
+  api.route('/groups', groupRoutes(deps));
+  api.route('/ticket_fields', ticketFieldRoutes(deps));
+  api.route('/incremental', incrementalRoutes(deps));
+  app.route('/api/v2', api);
+  app.all('/api/*', (c) => c.json({ error: 'InvalidEndpoint', description: `Not found: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+
+  if (opts.webRoot && existsSync(path.join(opts.webRoot, 'index.html'))) {
+    const root = path.relative(process.cwd(), opts.webRoot) || '.';
+    const index = readFileSync(path.join(opts.webRoot, 'index.html'), 'utf8');
+    app.use('/assets/*', serveStatic({ root }));
+    app.get('/', (c) => c.redirect('/admin'));
+    // The single-page app owns these paths; deep links load the same document.
+    for (const page of ['/login', '/admin', '/admin/*']) app.get(page, (c) => c.html(index));
+  }
+  return app;
+}

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createDb } from '../db/client.ts';
+import { loadConfig } from './config.ts';
+import { systemClock } from './core/clock.ts';
+import { seedDemoAccount, seedDemoTickets, type DemoProgress } from './demo/seed-demo.ts';
+import { createApp } from './http/app.ts';
+
+// config → db → demo data → HTTP app. Later: connectors, workers and schedules join here.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main() {
+  const config = loadConfig();
+  const say = (msg: string) => { if (config.LOG_LEVEL !== 'silent') console.log(msg); };
+  const database = await createDb({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: config.DATABASE_POOL_SIZE });
+  const where = config.DATA_DIR.startsWith('memory:') ? 'in memory' : `in ${path.resolve(config.DATA_DIR, 'pglite')}`;
+  say(`database: ${database.kind === 'pglite' ? `embedded PGlite ${where}` : 'PostgreSQL (DATABASE_URL)'}; migrations applied`);
+
+  let ready = false;
+  let demo: DemoProgress | null = null;
+  const app = createApp({
+    database, config, clock: systemClock, webRoot: path.join(root, 'dist/web'),
+    isReady: () => ready, status: () => (demo ? { demo_tickets: demo } : {}),
+  });
+
+  if (config.DEMO) {
+    const creds = await seedDemoAccount(database, {
+      tickets: config.DEMO_TICKETS, password: config.DEMO_PASSWORD, apiToken: config.DEMO_API_TOKEN, dataDir: config.DATA_DIR,
+    });
+    if (creds) {
+      say('demo account created');
+      say(`  sign in at http://localhost:${config.PORT}/login as ${creds.ownerEmail} (owner) or ${creds.agentEmail} (agent)`);
+      say(`  password:  ${creds.password}`);
+      say(`  API token: ${creds.apiToken}`);
+      say(`  try: curl -u ${creds.ownerEmail}/token:${creds.apiToken} http://localhost:${config.PORT}/api/v2/tickets.json`);
+      if (!config.DATA_DIR.startsWith('memory:')) say(`  (saved to ${path.join(config.DATA_DIR, 'demo-credentials.json')})`);
+    }
+  }
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    ready = true;
+    say(`deskbridge ready on http://localhost:${info.port}`);
+  });
+  if (config.DEMO) {
+    // Tickets are created after the server answers, in small transactions, so a first start is quick.
+    const started = Date.now();
+    let lastSaid = 0;
+    seedDemoTickets(database, (p) => {
+      demo = p;
+      if (p.done === p.total || Date.now() - lastSaid > 5000) {
+        lastSaid = Date.now();
+        say(`demo tickets: ${p.done}/${p.total}${p.done === p.total ? ` (done in ${((Date.now() - started) / 1000).toFixed(0)} s)` : ''}`);
+      }
+    }).catch((err) => console.error('demo tickets failed:', err));
+  }
+
+  const stop = async () => {
+    server.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
