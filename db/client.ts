@@ -74,14 +74,18 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 }
 
 async function openPostgres(url: string, max: number): Promise<Database> {
+  // Several processes may start at once against one database: one migrates, the others wait on a
+  // session lock held by a single-connection client.
+  const migrator = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await migrator`select pg_advisory_lock(727274, 1)`;
+    await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder });
+    await migrator`select pg_advisory_unlock(727274, 1)`;
+  } finally {
+    await migrator.end();
+  }
   const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'deskbridge' } });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
-  // Several processes may start at once against one database: one migrates, the others wait.
-  await client.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(727274, 1)`;
-    const single = drizzlePostgres(tx as unknown as postgres.Sql, { schema });
-    await migratePostgres(single, { migrationsFolder });
-  });
   return {
     db,
     kind: 'postgres',
