@@ -7,20 +7,30 @@ import { createDb, type Database } from '../../db/client.ts';
  * (dropped on close), otherwise an in-memory PGlite. Both paths run the same tests.
  */
 export async function createTestDatabase(): Promise<Database> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return createDb({});
-  const name = `deskbridge_t_${randomBytes(5).toString('hex')}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const database = await createDb({ url: u.toString(), maxConnections: 5 });
+  if (!process.env.DATABASE_URL) return createDb({});
+  const fresh = await createPostgresDatabase(process.env.DATABASE_URL);
+  const database = await createDb({ url: fresh.url, maxConnections: 5 });
   return {
     ...database,
     async close() {
       await database.close();
-      const again = postgres(url, { max: 1, onnotice: () => {} });
+      await fresh.drop();
+    },
+  };
+}
+
+/** Creates an empty database on the server of `serverUrl`; `drop()` removes it. */
+export async function createPostgresDatabase(serverUrl: string) {
+  const name = `deskbridge_t_${randomBytes(5).toString('hex')}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const again = postgres(serverUrl, { max: 1, onnotice: () => {} });
       await again.unsafe(`drop database if exists ${name} with (force)`);
       await again.end();
     },
