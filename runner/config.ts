@@ -24,6 +24,10 @@ const schema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
   /** Mark cookies Secure (set when served over HTTPS). */
   COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Solved tickets close this long after their last solve (SPEC M7). */
+  AUTO_CLOSE_AFTER_HOURS: z.coerce.number().positive().max(28 * 24).default(96),
+  /** When the auto-close job runs (cron syntax, server time). */
+  AUTO_CLOSE_CRON: z.string().default('*/10 * * * *'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { CronJob } from 'cron';
 import { createDb } from '../db/client.ts';
+import { closeSolvedTickets } from './core/auto-close.ts';
 import { loadConfig } from './config.ts';
 import { systemClock } from './core/clock.ts';
 import { seedDemoAccount, seedDemoTickets, type DemoProgress } from './demo/seed-demo.ts';
@@ -54,7 +56,18 @@ async function main() {
     }).catch((err) => console.error('demo tickets failed:', err));
   }
 
+  // Schedules. Each job is safe to run from several processes at once.
+  const autoClose = CronJob.from({
+    cronTime: config.AUTO_CLOSE_CRON,
+    start: true,
+    onTick: async () => {
+      const n = await closeSolvedTickets(database, systemClock, config.AUTO_CLOSE_AFTER_HOURS).catch((err) => { console.error('auto-close failed:', err); return 0; });
+      if (n) say(`auto-close: closed ${n} ticket(s) solved more than ${config.AUTO_CLOSE_AFTER_HOURS} h ago`);
+    },
+  });
+
   const stop = async () => {
+    await autoClose.stop();
     server.close();
     await database.close();
     process.exit(0);

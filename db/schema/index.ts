@@ -4,3 +4,4 @@ export * from './users.ts';
 export * from './organizations.ts';
 export * from './tickets.ts';
 export * from './schedules.ts';
+export * from './metrics.ts';

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { accountRef, id, ref, timestamps, ts } from './columns.ts';
 import {
@@ -39,6 +40,7 @@ export const tickets = pgTable(
     index('tickets_account_generated_idx').on(t.accountId, t.generatedAt, t.id),
     index('tickets_account_requester_idx').on(t.accountId, t.requesterId),
     index('tickets_account_status_idx').on(t.accountId, t.status),
+    index('tickets_followup_source_idx').on(t.followupSourceId).where(sql`${t.followupSourceId} is not null`),
   ],
 );
 

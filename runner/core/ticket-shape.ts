@@ -1,13 +1,13 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import {
-  auditEvents, comments, satisfactionRatings, ticketFields, ticketFieldValues,
+  auditEvents, comments, satisfactionRatings, ticketFields, ticketFieldValues, tickets,
   type Audit, type AuditEvent, type Comment, type Ticket,
 } from '../../db/schema/index.ts';
 import { epochSeconds, iso } from './format.ts';
 
 type Rating = typeof satisfactionRatings.$inferSelect;
-export type TicketExtras = { fieldIds: number[]; values: Map<number, Map<number, unknown>>; ratings: Map<number, Rating> };
+export type TicketExtras = { fieldIds: number[]; values: Map<number, Map<number, unknown>>; ratings: Map<number, Rating>; followups: Map<number, number[]> };
 
 /** Loads what the ticket shape needs beyond the row, for a whole page at once (no N+1). */
 export async function loadTicketExtras(q: Queryable, accountId: number, ticketIds: number[]): Promise<TicketExtras> {
@@ -15,7 +15,11 @@ export async function loadTicketExtras(q: Queryable, accountId: number, ticketId
     .where(and(eq(ticketFields.accountId, accountId), eq(ticketFields.active, true))).orderBy(asc(ticketFields.position), asc(ticketFields.id));
   const values = new Map<number, Map<number, unknown>>();
   const ratings = new Map<number, Rating>();
+  const followups = new Map<number, number[]>();
   if (ticketIds.length) {
+    const fs = await q.select({ id: tickets.id, source: tickets.followupSourceId }).from(tickets)
+      .where(and(eq(tickets.accountId, accountId), inArray(tickets.followupSourceId, ticketIds))).orderBy(asc(tickets.id));
+    for (const f of fs) followups.set(f.source!, [...(followups.get(f.source!) ?? []), f.id]);
     const rows = await q.select().from(ticketFieldValues).where(and(eq(ticketFieldValues.accountId, accountId), inArray(ticketFieldValues.ticketId, ticketIds)));
     for (const r of rows) {
       let m = values.get(r.ticketId);
@@ -25,7 +29,7 @@ export async function loadTicketExtras(q: Queryable, accountId: number, ticketId
     const rs = await q.select().from(satisfactionRatings).where(and(eq(satisfactionRatings.accountId, accountId), inArray(satisfactionRatings.ticketId, ticketIds)));
     for (const r of rs) ratings.set(r.ticketId, r);
   }
-  return { fieldIds: fields.map((f) => f.id), values, ratings };
+  return { fieldIds: fields.map((f) => f.id), values, ratings, followups };
 }
 
 /** Zendesk's ticket object (C2). */
@@ -65,7 +69,7 @@ export function ticketShape(t: Ticket, base: string, extras: TicketExtras, opts:
     satisfaction_rating: rating ? { id: rating.id, score: rating.score, comment: rating.comment, reason: rating.reason } : { score: 'unoffered' },
     sharing_agreement_ids: [] as number[],
     fields: customFields,
-    followup_ids: [] as number[],
+    followup_ids: extras.followups.get(t.id) ?? [],
     via_followup_source_id: t.followupSourceId,
     ticket_form_id: null,
     brand_id: null,

@@ -9,6 +9,7 @@ import { hasRole, requireActorRole, type Ctx } from './context.ts';
 import { AppError, invalid, notFound } from './errors.ts';
 import { validateCustomFields, type CustomFieldInput } from './ticket-fields.ts';
 import { createUser, findUser, findUserByEmail } from './users.ts';
+import { refreshTicketMetrics } from './metrics/store.ts';
 
 export type CommentInput = { body?: string | undefined; html_body?: string | undefined; public?: boolean | undefined; author_id?: number | undefined };
 
@@ -29,6 +30,8 @@ export type TicketInput = {
   external_id?: string | null | undefined;
   due_at?: string | null | undefined;
   via_channel?: ViaChannel | undefined;
+  /** Makes the new ticket a follow-up of this closed ticket (Zendesk's via_followup_source_id). */
+  via_followup_source_id?: number | undefined;
 };
 
 type EventRow = { type: 'Create' | 'Change' | 'Comment'; fieldName?: string; value?: unknown; previousValue?: unknown };
@@ -146,6 +149,12 @@ export async function createTicket(q: Queryable, ctx: Ctx, input: TicketInput): 
   const organizationId = input.organization_id !== undefined ? input.organization_id : requester.organizationId;
   await checkExists(q, ctx.accountId, 'organization_id', organizationId);
   const customFields = await validateCustomFields(q, ctx.accountId, input.custom_fields ?? []);
+  let source: Ticket | null = null;
+  if (input.via_followup_source_id != null) {
+    source = await findTicket(q, ctx.accountId, input.via_followup_source_id).catch(() => null);
+    if (!source) throw invalid('via_followup_source_id', `${input.via_followup_source_id} is not a ticket of this account`);
+    if (source.status !== 'closed') throw invalid('via_followup_source_id', 'must be a closed ticket: reply on the ticket itself while it is not closed');
+  }
   let status: TicketStatus = input.status ?? (assignee ? 'open' : 'new');
   if (status === 'new' && assignee) status = 'open';
   if (status === 'solved' && !assignee) {
@@ -171,6 +180,8 @@ export async function createTicket(q: Queryable, ctx: Ctx, input: TicketInput): 
     tags: normalizeTags(input.tags ?? []),
     dueAt: parseDue(input.due_at) ?? null,
     viaChannel: via,
+    viaSource: source ? { from: { ticket_id: source.id, subject: source.subject }, to: {}, rel: 'follow_up' } : undefined,
+    followupSourceId: source?.id ?? null,
     isPublic,
     createdAt: now,
     updatedAt: now,
@@ -187,6 +198,7 @@ export async function createTicket(q: Queryable, ctx: Ctx, input: TicketInput): 
   for (const f of customFields) if (f.value !== null) events.push({ type: 'Create', fieldName: String(f.id), value: f.value });
   await writeAudit(q, ctx, ticket.id, author, via, events, { ...bodies, public: isPublic }, now);
   await writeFieldValues(q, ctx.accountId, ticket.id, customFields);
+  await refreshTicketMetrics(q, ctx.accountId, ticket.id, now);
   return ticket;
 }
 
@@ -206,6 +218,15 @@ export async function updateTicket(q: Queryable, ctx: Ctx, id: number, input: Ti
   const bodies = input.comment ? commentBodies(input.comment) : null;
   if (input.comment && !bodies) throw invalid('comment', 'body must not be empty');
   const author = input.comment?.author_id != null ? await resolveUser(q, ctx, 'comment.author_id', input.comment.author_id) : await resolveUser(q, ctx, 'author_id', ctx.actor.id);
+  // A closed ticket is never reopened (SPEC M7): the requester's reply starts a follow-up ticket.
+  if (current.status === 'closed' && bodies && author.id === current.requesterId && author.role === 'end-user') {
+    return createTicket(q, ctx, {
+      subject: current.subject.startsWith('Re: ') ? current.subject : `Re: ${current.subject}`,
+      comment: { body: bodies.body, author_id: author.id }, requester_id: author.id, submitter_id: author.id,
+      group_id: current.groupId, organization_id: current.organizationId, priority: current.priority, type: current.type, tags: current.tags,
+      via_channel: input.via_channel ?? 'web', via_followup_source_id: current.id,
+    });
+  }
 
   const next: Partial<typeof tickets.$inferInsert> = {};
   const events: EventRow[] = [];
@@ -270,6 +291,7 @@ export async function updateTicket(q: Queryable, ctx: Ctx, id: number, input: Ti
     .where(and(eq(tickets.accountId, ctx.accountId), eq(tickets.id, id))).returning();
   await writeAudit(q, ctx, id, author, input.via_channel ?? 'api', events, bodies ? { ...bodies, public: isPublic } : null, now);
   await writeFieldValues(q, ctx.accountId, id, customFields);
+  await refreshTicketMetrics(q, ctx.accountId, id, now);
   return t!;
 }
 

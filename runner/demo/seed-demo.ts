@@ -2,7 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Database, Queryable } from '../../db/client.ts';
-import { accounts, groupMemberships, groups, scheduleHolidays, schedules, ticketFields, users, type User } from '../../db/schema/index.ts';
+import { accounts, groupMemberships, groups, ticketFields, users, type User } from '../../db/schema/index.ts';
 import { createAccount, createApiToken, findAccountBySubdomain } from '../core/accounts.ts';
 import { manualClock, type Clock, type ManualClock } from '../core/clock.ts';
 import type { Ctx } from '../core/context.ts';
@@ -10,6 +10,7 @@ import { addGroupMember, createGroup, createOrganization } from '../core/organiz
 import { randomToken } from '../core/secrets.ts';
 import { createTicket, rateTicket, updateTicket } from '../core/tickets.ts';
 import { createUser } from '../core/users.ts';
+import { createSchedule } from '../core/schedules.ts';
 import { toActor } from '../http/auth.ts';
 import { COMPANIES, CUSTOMER_REPLIES, FIRST_NAMES, LAST_NAMES, NOTES, REPLIES, rng, SUBJECTS, type Rng } from './random.ts';
 
@@ -69,16 +70,14 @@ export async function seedDemoAccount(database: Database, opts: DemoOptions): Pr
         organization_id: org?.id ?? null, time_zone: r.pick(['Europe/Paris', 'America/New_York', 'Europe/London', null]),
       });
     }
-    const [sched] = await tx.insert(schedules).values({
-      accountId: account.id, name: 'Support hours', timeZone: 'Europe/Paris', isDefault: true,
+    const holidayDay = new Date(end.getTime() - 30 * 24 * 60 * MINUTE).toISOString().slice(0, 10);
+    await createSchedule(tx, ctx, {
+      name: 'Support hours', time_zone: 'Europe/Paris', default: true,
       // Monday–Friday 09:00–12:00 and 13:00–18:00 (lunch break), minutes from Sunday 00:00.
       intervals: [1, 2, 3, 4, 5].flatMap((d) => [{ start_time: d * 1440 + 540, end_time: d * 1440 + 720 }, { start_time: d * 1440 + 780, end_time: d * 1440 + 1080 }]),
-      createdAt: clock.now(), updatedAt: clock.now(),
-    }).returning();
-    const holidayDay = new Date(end.getTime() - 30 * 24 * 60 * MINUTE).toISOString().slice(0, 10);
-    await tx.insert(scheduleHolidays).values([
-      { accountId: account.id, scheduleId: sched!.id, name: 'Company day off', startDate: holidayDay, endDate: holidayDay },
-      { accountId: account.id, scheduleId: sched!.id, name: 'Christmas', startDate: `${end.getUTCFullYear()}-12-25`, endDate: `${end.getUTCFullYear()}-12-26` },
+    }, [
+      { name: 'Company day off', start_date: holidayDay, end_date: holidayDay },
+      { name: 'Christmas', start_date: `${end.getUTCFullYear()}-12-25`, end_date: `${end.getUTCFullYear()}-12-26` },
     ]);
     await tx.insert(ticketFields).values([
       { accountId: account.id, type: 'tagger', title: 'Product', position: 1, customFieldOptions: [{ name: 'Web shop', value: 'web_shop' }, { name: 'Mobile app', value: 'mobile_app' }, { name: 'Marketplace', value: 'marketplace' }] },

@@ -7,6 +7,7 @@ import { AppError } from '../core/errors.ts';
 import { authenticate, tenancy } from './auth.ts';
 import { errorResponse } from './errors.ts';
 import { incrementalRoutes } from './routes/incremental.ts';
+import { scheduleRoutes, ticketMetricRoutes } from './routes/metrics.ts';
 import { groupRoutes, organizationRoutes, ticketFieldRoutes, userRoutes } from './routes/people.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { ticketRoutes } from './routes/tickets.ts';
@@ -56,6 +57,8 @@ export function createApp(opts: AppOptions) {
   api.route('/groups', groupRoutes(deps));
   api.route('/ticket_fields', ticketFieldRoutes(deps));
   api.route('/incremental', incrementalRoutes(deps));
+  api.route('/ticket_metrics', ticketMetricRoutes(deps));
+  api.route('/business_hours/schedules', scheduleRoutes(deps));
   app.route('/api/v2', api);
   app.all('/api/*', (c) => c.json({ error: 'InvalidEndpoint', description: `Not found: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
 

@@ -2,11 +2,12 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import {
-  audits, comments, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES, tickets, VIA_CHANNELS, type Ticket,
+  audits, comments, ticketMetrics, TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES, tickets, VIA_CHANNELS, type Ticket,
 } from '../../../db/schema/index.ts';
 import { createTicket, findTicket, updateTicket, type TicketInput } from '../../core/tickets.ts';
 import { auditShape, commentShape, loadAuditEvents, loadTicketExtras, ticketShape } from '../../core/ticket-shape.ts';
 import { AppError } from '../../core/errors.ts';
+import { ticketMetricShape } from '../../core/metrics/store.ts';
 import { currentActor, requireRole } from '../auth.ts';
 import { paginate } from '../pagination.ts';
 import type { AppEnv, Deps } from '../types.ts';
@@ -42,6 +43,7 @@ const ticketFields = {
   external_id: zText(255).nullable().optional(),
   due_at: isoDate.nullable().optional(),
   via: z.object({ channel: z.enum(VIA_CHANNELS) }).optional(),
+  via_followup_source_id: zId.optional(),
 };
 const ticketBody = z.object(ticketFields);
 const createBody = ticketBody.extend({ comment });
@@ -99,6 +101,11 @@ export function ticketRoutes({ database, clock }: Deps) {
     await findTicket(db, ctx.accountId, id); // 404 before validating a body for a ticket that is not there
     const body = await jsonBody(c, ticketBody, 'ticket');
     const t = await db.transaction((tx) => updateTicket(tx, ctx, id, toInput(body)));
+    if (t.id !== id) {
+      // The requester replied to a closed ticket: a follow-up ticket was created instead.
+      c.header('Location', `${c.get('base')}/api/v2/tickets/${t.id}.json`);
+      return c.json({ ticket: await one(ctx.accountId, c.get('base'), t) }, 201);
+    }
     return c.json({ ticket: await one(ctx.accountId, c.get('base'), t) });
   });
 
@@ -121,8 +128,10 @@ export function ticketRoutes({ database, clock }: Deps) {
 
   app.get('/:id/metrics', async (c) => {
     const account = c.get('account');
-    await findTicket(db, account.id, idParam(c));
-    throw new AppError(501, 'NotImplemented', 'Ticket metrics are not computed yet (tracked by the ticket metrics issue)');
+    const t = await findTicket(db, account.id, idParam(c));
+    const [m] = await db.select().from(ticketMetrics).where(and(eq(ticketMetrics.accountId, account.id), eq(ticketMetrics.ticketId, t.id)));
+    if (!m) throw new AppError(404, 'RecordNotFound', 'This ticket has no metrics yet: run npm run metrics:rebuild');
+    return c.json({ ticket_metric: ticketMetricShape(m, c.get('base')) });
   });
 
   return app;
