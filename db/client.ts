@@ -24,6 +24,8 @@ export type Database = {
   kind: 'pglite' | 'postgres';
   /** Rows of a raw SQL statement, whatever the driver's result shape. */
   rows<T = Record<string, unknown>>(q: SQL, on?: Queryable): Promise<T[]>;
+  /** The driver underneath, for what drizzle does not cover (COPY, LISTEN). Exactly one is set. */
+  raw: { pglite?: PGlite; postgres?: postgres.Sql };
   close(): Promise<void>;
 };
 
@@ -69,6 +71,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       const res = (await on.execute(q)) as unknown as { rows: T[] };
       return res.rows;
     },
+    raw: { pglite: client },
     close: () => client.close(),
   };
 }
@@ -92,6 +95,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     async rows<T>(q: SQL, on: Queryable = db) {
       return (await on.execute(q)) as unknown as T[];
     },
+    raw: { postgres: client },
     close: () => client.end({ timeout: 5 }),
   };
 }

@@ -5,3 +5,4 @@ export * from './organizations.ts';
 export * from './tickets.ts';
 export * from './schedules.ts';
 export * from './metrics.ts';
+export * from './runner.ts';
