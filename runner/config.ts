@@ -29,6 +29,24 @@ const schema = z.object({
   /** When the auto-close job runs (cron syntax, server time). */
   AUTO_CLOSE_CRON: z.string().default('*/10 * * * *'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** `production` makes ENCRYPTION_KEY mandatory. */
+  NODE_ENV: z.string().default('development'),
+  /** 32 bytes (64 hex digits or base64) encrypting connector credentials; generated into DATA_DIR when unset outside production. */
+  ENCRYPTION_KEY: z.string().optional(),
+  /** Run the job workers inside `npm start` (turn off when separate `npm run worker` processes do the work). */
+  RUN_WORKERS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Jobs one process runs at once. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** A job's lease; a worker that stops extending it (crash) loses the job to another after this long. */
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** A job running longer than this is aborted and retried. */
+  JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(600),
+  /** Timeout of each HTTP call a connector makes. */
+  HTTP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  /** Integration log rows (and finished jobs) are kept this many days (SPEC L1). */
+  LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(7),
+  /** When the log purge and partition upkeep run (cron syntax, server time). */
+  LOG_PURGE_CRON: z.string().default('7 * * * *'),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -8,8 +8,9 @@ import { loadConfig } from './config.ts';
 import { systemClock } from './core/clock.ts';
 import { seedDemoAccount, seedDemoTickets, type DemoProgress } from './demo/seed-demo.ts';
 import { createApp } from './http/app.ts';
+import { startRunner } from './engine/runtime.ts';
 
-// config → db → demo data → HTTP app. Later: connectors, workers and schedules join here.
+// config → db → runner (log writer, job workers, log upkeep) → HTTP app → demo data → schedules.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main() {
@@ -19,10 +20,12 @@ async function main() {
   const where = config.DATA_DIR.startsWith('memory:') ? 'in memory' : `in ${path.resolve(config.DATA_DIR, 'pglite')}`;
   say(`database: ${database.kind === 'pglite' ? `embedded PGlite ${where}` : 'PostgreSQL (DATABASE_URL)'}; migrations applied`);
 
+  const runner = await startRunner({ database, config, clock: systemClock, say, workers: config.RUN_WORKERS });
+
   let ready = false;
   let demo: DemoProgress | null = null;
   const app = createApp({
-    database, config, clock: systemClock, webRoot: path.join(root, 'dist/web'),
+    database, config, clock: systemClock, webRoot: path.join(root, 'dist/web'), engine: runner.engine,
     isReady: () => ready, status: () => (demo ? { demo_tickets: demo } : {}),
   });
 
@@ -61,7 +64,7 @@ async function main() {
     cronTime: config.AUTO_CLOSE_CRON,
     start: true,
     onTick: async () => {
-      const n = await closeSolvedTickets(database, systemClock, config.AUTO_CLOSE_AFTER_HOURS).catch((err) => { console.error('auto-close failed:', err); return 0; });
+      const n = await closeSolvedTickets(database, systemClock, config.AUTO_CLOSE_AFTER_HOURS, 500, (id, err) => console.error(`auto-close: ticket #${id} could not be closed:`, err instanceof Error ? err.message : err)).catch((err) => { console.error('auto-close failed:', err); return 0; });
       if (n) say(`auto-close: closed ${n} ticket(s) solved more than ${config.AUTO_CLOSE_AFTER_HOURS} h ago`);
     },
   });
@@ -69,6 +72,7 @@ async function main() {
   const stop = async () => {
     await autoClose.stop();
     server.close();
+    await runner.stop();
     await database.close();
     process.exit(0);
   };

@@ -26,6 +26,7 @@ CREATE TABLE "integration_logs" (
 	"details" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"ticket_id" bigint,
 	"job_id" bigint,
+	"search" "tsvector" GENERATED ALWAYS AS (to_tsvector('simple', description) || jsonb_to_tsvector('simple', details, '["string","numeric"]')) STORED,
 	CONSTRAINT "integration_logs_id_ts_pk" PRIMARY KEY("id","ts")
 ) PARTITION BY RANGE ("ts");
 --> statement-breakpoint
@@ -67,9 +68,10 @@ CREATE TABLE "outbox_events" (
 CREATE INDEX "connector_installations_account_idx" ON "connector_installations" USING btree ("account_id","connector_id");--> statement-breakpoint
 CREATE INDEX "integration_logs_account_ts_idx" ON "integration_logs" USING btree ("account_id","ts" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "integration_logs_product_idx" ON "integration_logs" USING btree ("account_id","product","ts" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "integration_logs_product_status_idx" ON "integration_logs" USING btree ("account_id","product","status","ts" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "integration_logs_status_idx" ON "integration_logs" USING btree ("account_id","status","ts" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "integration_logs_ticket_idx" ON "integration_logs" USING btree ("account_id","ticket_id","ts" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "integration_logs"."ticket_id" is not null;--> statement-breakpoint
-CREATE INDEX "integration_logs_search_idx" ON "integration_logs" USING gin (to_tsvector('simple', "description" || ' ' || "details"::text));--> statement-breakpoint
+CREATE INDEX "integration_logs_search_idx" ON "integration_logs" USING gin ("search");--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_idempotency_key" ON "jobs" USING btree ("account_id","idempotency_key") WHERE "jobs"."idempotency_key" is not null;--> statement-breakpoint
 CREATE INDEX "jobs_claim_idx" ON "jobs" USING btree ("priority" DESC NULLS FIRST,"run_at","id") WHERE "jobs"."state" = 'queued';--> statement-breakpoint
 CREATE INDEX "jobs_running_idx" ON "jobs" USING btree ("locked_until") WHERE "jobs"."state" = 'running';--> statement-breakpoint

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 import { accountRef, id, ref, timestamps, ts } from './columns.ts';
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'dead'] as const;
@@ -98,19 +100,27 @@ export const integrationLogs = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     ticketId: ref('ticket_id'),
     jobId: ref('job_id'),
+    /**
+     * Free text (SPEC B2): the words of the description and of the details' string and number
+     * values (not their keys). Stored, so a filter walking the ts index tests it without recomputing.
+     */
+    search: tsvector('search').generatedAlwaysAs(
+      sql`to_tsvector('simple', description) || jsonb_to_tsvector('simple', details, '["string","numeric"]')`,
+    ),
   },
   (t) => [
     primaryKey({ columns: [t.id, t.ts] }),
     index('integration_logs_account_ts_idx').on(t.accountId, t.ts.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('integration_logs_product_idx').on(t.accountId, t.product, t.ts.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('integration_logs_product_status_idx').on(t.accountId, t.product, t.status, t.ts.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('integration_logs_status_idx').on(t.accountId, t.status, t.ts.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('integration_logs_ticket_idx').on(t.accountId, t.ticketId, t.ts.desc().nullsFirst(), t.id.desc().nullsFirst()).where(sql`${t.ticketId} is not null`),
-    // Free text (SPEC B2): words of the description and of the details' values, prefix-matched.
-    index('integration_logs_search_idx').using('gin', sql`to_tsvector('simple', ${t.description} || ' ' || ${t.details}::text)`),
+    index('integration_logs_search_idx').using('gin', t.search),
   ],
 );
 
 export type ConnectorInstallation = typeof connectorInstallations.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
 export type OutboxEvent = typeof outboxEvents.$inferSelect;
-export type IntegrationLog = typeof integrationLogs.$inferSelect;
+/** A log row as read back (the search vector is internal to the filter). */
+export type IntegrationLog = Omit<typeof integrationLogs.$inferSelect, 'search'>;

@@ -5,6 +5,7 @@ import { changeStamp, lockAccountForChange } from './change-barrier.ts';
 import { requireActorRole, type Ctx } from './context.ts';
 import { invalid, notFound } from './errors.ts';
 import { epochSeconds, iso } from './format.ts';
+import { diffSnapshots, organizationSnapshot, publishEvents } from './events.ts';
 
 export type OrganizationInput = {
   name?: string | undefined;
@@ -62,6 +63,7 @@ export async function createOrganization(q: Queryable, ctx: Ctx, input: Organiza
   const [o] = await q.insert(organizations).values({
     accountId: ctx.accountId, name: input.name, ...orgValues(input), createdAt: now, updatedAt: now, generatedAt: changeStamp(),
   }).returning();
+  await publishEvents(q, ctx.accountId, [{ type: 'organization.created', payload: { organization: organizationSnapshot(o!), actor_id: ctx.actor.id } }], now);
   return o!;
 }
 
@@ -73,8 +75,11 @@ export async function updateOrganization(q: Queryable, ctx: Ctx, id: number, inp
   await checkGroup(q, ctx.accountId, input.group_id);
   const set = orgValues(input);
   if (Object.keys(set).length === 0) return current;
-  const [o] = await q.update(organizations).set({ ...set, updatedAt: ctx.clock.now(), generatedAt: changeStamp() })
+  const now = ctx.clock.now();
+  const [o] = await q.update(organizations).set({ ...set, updatedAt: now, generatedAt: changeStamp() })
     .where(and(eq(organizations.accountId, ctx.accountId), eq(organizations.id, id))).returning();
+  const changes = diffSnapshots(organizationSnapshot(current), organizationSnapshot(o!));
+  if (changes.length) await publishEvents(q, ctx.accountId, [{ type: 'organization.updated', payload: { organization: organizationSnapshot(o!), actor_id: ctx.actor.id, changes } }], now);
   return o!;
 }
 
@@ -84,8 +89,9 @@ export async function deleteOrganization(q: Queryable, ctx: Ctx, id: number): Pr
   await lockAccountForChange(q, ctx.accountId);
   await findOrganization(q, ctx.accountId, id);
   const now = ctx.clock.now();
-  await q.update(organizations).set({ deletedAt: now, updatedAt: now, generatedAt: changeStamp() })
-    .where(and(eq(organizations.accountId, ctx.accountId), eq(organizations.id, id)));
+  const [deleted] = await q.update(organizations).set({ deletedAt: now, updatedAt: now, generatedAt: changeStamp() })
+    .where(and(eq(organizations.accountId, ctx.accountId), eq(organizations.id, id))).returning();
+  await publishEvents(q, ctx.accountId, [{ type: 'organization.deleted', payload: { organization: organizationSnapshot(deleted!), actor_id: ctx.actor.id } }], now);
   await q.update(users).set({ organizationId: null, updatedAt: now, generatedAt: changeStamp() })
     .where(and(eq(users.accountId, ctx.accountId), eq(users.organizationId, id)));
 }

@@ -10,6 +10,7 @@ import { AppError, invalid, notFound } from './errors.ts';
 import { validateCustomFields, type CustomFieldInput } from './ticket-fields.ts';
 import { createUser, findUser, findUserByEmail } from './users.ts';
 import { refreshTicketMetrics } from './metrics/store.ts';
+import { publishEvents, ticketSnapshot } from './events.ts';
 
 export type CommentInput = { body?: string | undefined; html_body?: string | undefined; public?: boolean | undefined; author_id?: number | undefined };
 
@@ -115,7 +116,7 @@ async function writeAudit(q: Queryable, ctx: Ctx, ticketId: number, author: User
   }));
   if (comment) rows.push({ accountId: ctx.accountId, auditId: audit!.id, ticketId, type: 'Comment', fieldName: null, value: null, previousValue: null, commentId });
   if (rows.length) await q.insert(auditEvents).values(rows);
-  return audit!.id;
+  return { auditId: audit!.id, commentId };
 }
 
 async function writeFieldValues(q: Queryable, accountId: number, ticketId: number, fields: CustomFieldInput[]) {
@@ -199,6 +200,7 @@ export async function createTicket(q: Queryable, ctx: Ctx, input: TicketInput): 
   await writeAudit(q, ctx, ticket.id, author, via, events, { ...bodies, public: isPublic }, now);
   await writeFieldValues(q, ctx.accountId, ticket.id, customFields);
   await refreshTicketMetrics(q, ctx.accountId, ticket.id, now);
+  await publishEvents(q, ctx.accountId, [{ type: 'ticket.created', payload: { ticket: ticketSnapshot(ticket), actor_id: ctx.actor.id }, ticketId: ticket.id }], now);
   return ticket;
 }
 
@@ -289,10 +291,22 @@ export async function updateTicket(q: Queryable, ctx: Ctx, id: number, input: Ti
   const isPublic = bodies ? (author.role === 'end-user' ? true : (input.comment?.public ?? true)) : true;
   const [t] = await q.update(tickets).set({ ...next, updatedAt: now, generatedAt: changeStamp() })
     .where(and(eq(tickets.accountId, ctx.accountId), eq(tickets.id, id))).returning();
-  await writeAudit(q, ctx, id, author, input.via_channel ?? 'api', events, bodies ? { ...bodies, public: isPublic } : null, now);
+  const { commentId } = await writeAudit(q, ctx, id, author, input.via_channel ?? 'api', events, bodies ? { ...bodies, public: isPublic } : null, now);
   await writeFieldValues(q, ctx.accountId, id, customFields);
   await refreshTicketMetrics(q, ctx.accountId, id, now);
+  await publishEvents(q, ctx.accountId, ticketUpdateEvents(t!, ctx.actor.id, events, bodies && commentId !== null ? { id: commentId, body: bodies.body, public: isPublic, author_id: author.id } : null), now);
   return t!;
+}
+
+/** ticket.updated (with the changed fields), ticket.status_changed and ticket.commented, as they apply. */
+function ticketUpdateEvents(t: Ticket, actorId: number, events: EventRow[], comment: { id: number; body: string; public: boolean; author_id: number } | null) {
+  const ticket = ticketSnapshot(t);
+  const changes = events.filter((e) => e.type === 'Change').map((e) => ({ field: e.fieldName!, from: e.previousValue ?? null, to: e.value ?? null }));
+  const out: Parameters<typeof publishEvents>[2] = [{ type: 'ticket.updated', payload: { ticket, actor_id: actorId, changes }, ticketId: t.id }];
+  const status = changes.find((c) => c.field === 'status');
+  if (status) out.push({ type: 'ticket.status_changed', payload: { ticket, actor_id: actorId, from: String(status.from), to: String(status.to) }, ticketId: t.id });
+  if (comment) out.push({ type: 'ticket.commented', payload: { ticket, actor_id: actorId, comment }, ticketId: t.id });
+  return out;
 }
 
 /** Records the requester's satisfaction rating (one per ticket; a new score replaces the old). */

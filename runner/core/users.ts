@@ -6,6 +6,7 @@ import { requireActorRole, type Ctx } from './context.ts';
 import { AppError, invalid, notFound } from './errors.ts';
 import { epochSeconds, iso } from './format.ts';
 import { hashPassword } from './secrets.ts';
+import { diffSnapshots, publishEvents, userSnapshot } from './events.ts';
 
 export type UserInput = {
   name?: string | undefined;
@@ -76,6 +77,7 @@ export async function createUser(q: Queryable, ctx: Ctx, input: UserInput & { na
     updatedAt: now,
     generatedAt: changeStamp(),
   }).returning();
+  await publishEvents(q, ctx.accountId, [{ type: 'user.created', payload: { user: userSnapshot(u!), actor_id: ctx.actor.id } }], now);
   return u!;
 }
 
@@ -106,9 +108,12 @@ export async function updateUser(q: Queryable, ctx: Ctx, id: number, input: User
   if (input.suspended !== undefined) set.suspended = input.suspended;
   if (input.password !== undefined) set.passwordHash = await hashPassword(input.password);
   if (Object.keys(set).length === 0) return current;
+  const now = ctx.clock.now();
   const [u] = await q.update(users)
-    .set({ ...set, updatedAt: ctx.clock.now(), generatedAt: changeStamp() })
+    .set({ ...set, updatedAt: now, generatedAt: changeStamp() })
     .where(and(eq(users.accountId, ctx.accountId), eq(users.id, id))).returning();
+  const changes = diffSnapshots(userSnapshot(current), userSnapshot(u!));
+  if (changes.length) await publishEvents(q, ctx.accountId, [{ type: 'user.updated', payload: { user: userSnapshot(u!), actor_id: ctx.actor.id, changes } }], now);
   return u!;
 }
 

@@ -75,7 +75,8 @@ export async function claimJobs(database: Database, opts: ClaimOptions, clock: C
   const now = clock.now();
   const until = new Date(now.getTime() + opts.leaseMs);
   const limits = JSON.stringify(opts.connectorLimits ?? {});
-  const kinds = opts.kinds ?? null;
+  // Arrays go as JSON: drizzle would spread a JS array into a row value.
+  const kindFilter = opts.kinds ? sql`kind in (select jsonb_array_elements_text(${JSON.stringify(opts.kinds)}::jsonb))` : sql`true`;
   return database.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(727274, 2)`);
     const rows = await database.rows<{ id: number }>(sql`
@@ -84,13 +85,13 @@ export async function claimJobs(database: Database, opts: ClaimOptions, clock: C
       ),
       running as (
         select connector_id, count(*)::int as n from jobs
-        where state = 'running' and locked_until > ${now} and connector_id in (select connector_id from limits)
+        where state = 'running' and locked_until > ${now.toISOString()}::timestamptz and connector_id in (select connector_id from limits)
         group by connector_id
       ),
       candidates as (
         select id, connector_id, priority, run_at from jobs
-        where state = 'queued' and run_at <= ${now}
-          and (${kinds}::text[] is null or kind = any(${kinds}::text[]))
+        where state = 'queued' and run_at <= ${now.toISOString()}::timestamptz
+          and ${kindFilter}
         order by priority desc, run_at, id
         limit ${opts.limit * 4}
         for update skip locked
@@ -197,10 +198,11 @@ export async function reapExpiredLeases(database: Database, clock: Clock): Promi
   const now = clock.now();
   return database.db.transaction(async (tx) => {
     const expired = await tx.select().from(jobs)
-      .where(sql`${jobs.state} = 'running' and ${jobs.lockedUntil} < ${now}`)
+      .where(sql`${jobs.state} = 'running' and ${jobs.lockedUntil} < ${now.toISOString()}::timestamptz`)
       .limit(500).for('update', { skipLocked: true });
     for (const job of expired) {
-      await failJob(tx, job, null, { message: `The worker ${job.lockedBy ?? ''} stopped responding (lease expired); the attempt is counted as failed`, code: 'LeaseExpired' }, clock);
+      // Run again at once: the failure was the worker's, not the job's.
+      await failJob(tx, job, null, { message: `The worker ${job.lockedBy ?? ''} stopped responding (lease expired); the attempt is counted as failed`, code: 'LeaseExpired', retryAfterMs: 0 }, clock);
     }
     return expired;
   });

@@ -7,10 +7,12 @@ import { AppError } from '../core/errors.ts';
 import { authenticate, tenancy } from './auth.ts';
 import { errorResponse } from './errors.ts';
 import { incrementalRoutes } from './routes/incremental.ts';
+import { logRoutes } from './routes/logs.ts';
 import { scheduleRoutes, ticketMetricRoutes } from './routes/metrics.ts';
 import { groupRoutes, organizationRoutes, ticketFieldRoutes, userRoutes } from './routes/people.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import type { AppEnv, Deps } from './types.ts';
 
 export type AppOptions = Deps & {
@@ -32,7 +34,7 @@ const stripJson = (req: Request) => {
 };
 
 export function createApp(opts: AppOptions) {
-  const deps: Deps = { database: opts.database, config: opts.config, clock: opts.clock };
+  const deps: Deps = { database: opts.database, config: opts.config, clock: opts.clock, engine: opts.engine };
   const logError = opts.logError ?? ((msg, err) => console.error(msg, err));
   const app = new Hono<AppEnv>({ getPath: stripJson });
 
@@ -59,6 +61,8 @@ export function createApp(opts: AppOptions) {
   api.route('/incremental', incrementalRoutes(deps));
   api.route('/ticket_metrics', ticketMetricRoutes(deps));
   api.route('/business_hours/schedules', scheduleRoutes(deps));
+  api.route('/integrations/logs', logRoutes(deps));
+  api.route('/integrations/webhooks', webhookRoutes(deps));
   app.route('/api/v2', api);
   app.all('/api/*', (c) => c.json({ error: 'InvalidEndpoint', description: `Not found: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
 

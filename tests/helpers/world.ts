@@ -6,6 +6,7 @@ import { manualClock, type ManualClock } from '../../runner/core/clock.ts';
 import type { Ctx } from '../../runner/core/context.ts';
 import { createUser } from '../../runner/core/users.ts';
 import { createApp } from '../../runner/http/app.ts';
+import type { Engine } from '../../runner/engine/engine.ts';
 import { toActor } from '../../runner/http/auth.ts';
 import { createTestDatabase } from './db.ts';
 
@@ -16,12 +17,13 @@ export type TestAccount = { id: number; subdomain: string; owner: Persona; admin
  * Two accounts ("acme" and "globex") with an owner, an admin, an agent and an end-user each,
  * every one holding an API token, and the Hono app over a fresh database.
  */
-export async function createWorld(opts: { clock?: ManualClock } = {}) {
+export async function createWorld(opts: { clock?: ManualClock; engine?: (database: Database, clock: ManualClock) => Engine } = {}) {
   const database: Database = await createTestDatabase();
   const clock = opts.clock ?? manualClock('2026-03-02T09:00:00Z');
   const config = testConfig();
   const errors: unknown[] = [];
-  const app = createApp({ database, config, clock, logError: (_m, e) => errors.push(e) });
+  const engine = opts.engine?.(database, clock);
+  const app = createApp({ database, config, clock, engine, logError: (_m, e) => errors.push(e) });
 
   async function account(subdomain: string): Promise<TestAccount> {
     const { account: a, owner } = await createAccount(database.db, clock, {
@@ -61,7 +63,7 @@ export async function createWorld(opts: { clock?: ManualClock } = {}) {
     return { status: res.status, json, headers: res.headers };
   }
 
-  return { database, db: database.db, clock, config, app, acme, globex, call, errors, close: () => database.close() };
+  return { database, db: database.db, clock, config, app, engine, acme, globex, call, errors, close: () => database.close() };
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;

@@ -1,0 +1,7 @@
+import type { AnyConnector } from '../sdk/index.ts';
+
+/**
+ * Every connector this build of deskbridge runs, listed explicitly (SPEC R1): adding one is a new
+ * folder here built only on runner/sdk, plus its line below. See docs/ARCHITECTURE.md › Adding a connector.
+ */
+export const connectors: AnyConnector[] = [];

@@ -1,0 +1,58 @@
+import { CronJob } from 'cron';
+import type { Database } from '../../db/client.ts';
+import type { Config } from '../config.ts';
+import type { Clock } from '../core/clock.ts';
+import { createSecretBox, resolveEncryptionKey } from '../core/crypto.ts';
+import { connectors } from '../connectors/index.ts';
+import { ensureLogPartitions, purgeLogs } from '../logs/partitions.ts';
+import { createLogWriter } from '../logs/writer.ts';
+import { createEngine, type Task } from './engine.ts';
+import { purgeFinishedJobs } from './maintenance.ts';
+
+/**
+ * The runner as a process part: log writer, engine (workers when RUN_WORKERS), and the log upkeep
+ * schedule. `npm start` runs it beside HTTP; `npm run worker` runs it alone.
+ */
+export async function startRunner(opts: {
+  database: Database; config: Config; clock: Clock; say: (msg: string) => void; workers: boolean; tasks?: Record<string, Task>;
+}) {
+  const { database, config, clock, say } = opts;
+  const key = resolveEncryptionKey({ key: config.ENCRYPTION_KEY, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production' });
+  const logs = createLogWriter(database, { onError: (err) => console.error('integration log:', err instanceof Error ? err.message : err) });
+  const engine = createEngine({
+    database, clock, logs, connectors, secrets: createSecretBox(key), ...(opts.tasks ? { tasks: opts.tasks } : {}),
+    concurrency: config.WORKER_CONCURRENCY, leaseMs: config.JOB_LEASE_SECONDS * 1000,
+    jobTimeoutMs: config.JOB_TIMEOUT_SECONDS * 1000, httpTimeoutMs: config.HTTP_TIMEOUT_SECONDS * 1000,
+    onError: (msg, err) => console.error(`${msg}:`, err instanceof Error ? err.message : err),
+  });
+
+  const upkeep = async () => {
+    const now = clock.now();
+    await ensureLogPartitions(database, now);
+    const purged = await purgeLogs(database, now, config.LOG_RETENTION_DAYS);
+    const jobsPurged = await purgeFinishedJobs(database, clock, config.LOG_RETENTION_DAYS);
+    if (purged.deletedRows || purged.droppedPartitions.length || jobsPurged) {
+      say(`log upkeep: dropped ${purged.droppedPartitions.length} day(s) and ${purged.deletedRows} row(s) older than ${config.LOG_RETENTION_DAYS} days; removed ${jobsPurged} finished job(s)`);
+    }
+  };
+  // A failed upkeep (a lock timeout behind a long reader) is retried at the next tick, not fatal.
+  await upkeep().catch((err) => console.error('log upkeep failed (will retry on schedule):', err instanceof Error ? err.message : err));
+  const cron = CronJob.from({
+    cronTime: config.LOG_PURGE_CRON, start: true,
+    onTick: () => upkeep().catch((err) => console.error('log upkeep failed:', err)),
+  });
+
+  if (opts.workers) {
+    engine.start();
+    say(`runner: ${config.WORKER_CONCURRENCY} worker slot(s) as ${engine.workerId}; connectors: ${connectors.map((c) => c.id).join(', ') || 'none installed in this build'}`);
+  }
+  return {
+    engine,
+    logs,
+    async stop() {
+      await cron.stop();
+      if (opts.workers) await engine.stop();
+      await logs.close();
+    },
+  };
+}
