@@ -15,6 +15,7 @@ import { createDb, type Database } from '../db/client.ts';
 import { ensureLogPartitions } from '../runner/logs/partitions.ts';
 import { createLogWriter, type LogRowInput } from '../runner/logs/writer.ts';
 import { createPostgresDatabase } from '../tests/helpers/db.ts';
+import { rng as seededRandom } from '../runner/demo/random.ts';
 
 type Figure = { label: string; value: number; unit: string; baseline?: { label: string; value: number; unit: string }; ratio?: number; target?: string; meets?: boolean };
 export type BenchReport = { name: string; dataset: string; figures: Figure[]; notes?: string[] };
@@ -25,17 +26,8 @@ const TARGET_RATIO = 0.8;
 /** Credentials of the connector installations, as a job would pass them to write(). */
 const SECRETS = ['00Dxx0000001gPL!AR8AQJXg5oj8jXSgxJfA0lBog', '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'];
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo data's deterministic PRNG, as a plain function. */
+const rng = (seed: number) => seededRandom(seed).next;
 
 const PRODUCTS = ['Salesforce', 'Shopify', 'Bot builder', 'Actions', 'Private integration', 'Sunshine Conversations'] as const;
 

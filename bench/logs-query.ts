@@ -25,6 +25,7 @@ import { systemClock } from '../runner/core/clock.ts';
 import { createApp } from '../runner/http/app.ts';
 import { decodeCursor, listPage, type LogFilter } from '../runner/logs/query.ts';
 import type { BenchContext, BenchFigure, BenchReport } from './lib/types.ts';
+import { rng as seededRandom } from '../runner/demo/random.ts';
 
 const DATABASE = 'deskbridge_bench_logs';
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -163,18 +164,10 @@ async function buildDay(database: Database, ds: Dataset, accounts: { main: numbe
   log(`  ${name}: ${(perDay * 1.1).toLocaleString('en-US', { maximumFractionDigits: 0 })} rows in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-/** Deterministic PRNG (mulberry32): every run asks the same questions. */
+/** The demo data's deterministic PRNG (mulberry32), with `int(n)` in [0, n): every run asks the same questions. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]! };
+  const r = seededRandom(seed);
+  return { next: r.next, int: (n: number) => r.int(0, n - 1), pick: r.pick };
 }
 type Rand = ReturnType<typeof rng>;
 

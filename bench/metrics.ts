@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { computeTicketMetrics } from '../runner/core/metrics/engine.ts';
 import type { Interval, MetricAudit, MetricEvent, MetricTicket, ScheduleSpec, ScheduleVersion } from '../runner/core/metrics/types.ts';
 import type { Bench } from './lib/types.ts';
+import { rng as seededRandom } from '../runner/demo/random.ts';
 
 export type MetricsBenchOptions = { tickets?: number; rounds?: number; seed?: number };
 export type MetricsBenchResult = {
@@ -33,17 +34,8 @@ export type MetricsBenchResult = {
 const MINUTE = 60_000;
 const DAY = 1440;
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo data's deterministic PRNG, as a plain function. */
+const rng = (seed: number) => seededRandom(seed).next;
 
 const weekdays = (ranges: [number, number][]): Interval[] =>
   [1, 2, 3, 4, 5].flatMap((d) => ranges.map(([s, e]) => ({ start_time: d * DAY + s, end_time: d * DAY + e })));
