@@ -6,3 +6,4 @@ export * from './tickets.ts';
 export * from './schedules.ts';
 export * from './metrics.ts';
 export * from './runner.ts';
+export * from './exports.ts';
