@@ -164,7 +164,7 @@ export default async function run(ctx: Ctx): Promise<BenchReport> {
       ],
       notes: [
         `best of ${rounds} alternating round(s); the table is truncated and checkpointed before each run`,
-        'the writer commits 1,000-row batches, one COPY transaction each; the baseline commits once',
+        'the writer commits batches of up to 5,000 rows (its default), one COPY transaction each; the baseline commits once',
         `the writer buffers the whole run (maxBuffered = ${count}) since the rows are written in one loop`,
       ],
     };

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -47,7 +49,27 @@ const schema = z.object({
   LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(7),
   /** When the log purge and partition upkeep run (cron syntax, server time). */
   LOG_PURGE_CRON: z.string().default('7 * * * *'),
-});
+  /** Finished export ZIPs, one folder per account; default `<DATA_DIR>/exports`. */
+  EXPORT_DIR: z.string().optional(),
+  /** How long an export's download link works (SPEC E5: at least 3 days). */
+  EXPORT_LINK_TTL_HOURS: z.coerce.number().int().min(72, 'must be at least 72 (links stay valid 3 days)').max(24 * 366).default(72),
+  /** Above this many tickets an account exports JSON only, in 31-day parts (SPEC E8). */
+  EXPORT_TICKET_THRESHOLD: z.coerce.number().int().min(1).default(1_000_000),
+  /** Above this many tickets the admin page recommends JSON (SPEC E8). */
+  EXPORT_JSON_HINT_TICKETS: z.coerce.number().int().min(0).default(200_000),
+  /** When expired exports are marked so and their files deleted (cron syntax, server time). */
+  EXPORT_PURGE_CRON: z.string().default('37 * * * *'),
+  /** smtp:// or smtps:// URL of the mail relay; unset = mail stays in the outbox (shown on the admin page). */
+  SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\//i.test(u), 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('deskbridge <no-reply@localhost>'),
+  /** Absolute origin put in emailed links; default `http://localhost:<PORT>`. */
+  PUBLIC_URL: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://').optional(),
+}).transform((c) => ({
+  ...c,
+  // An in-memory database has no folder of its own; its files still need a disk.
+  EXPORT_DIR: c.EXPORT_DIR ?? (c.DATA_DIR.startsWith('memory:') ? path.join(tmpdir(), 'deskbridge-exports') : path.join(c.DATA_DIR, 'exports')),
+  PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+}));
 
 export type Config = z.infer<typeof schema>;
 

@@ -6,6 +6,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { AppError } from '../core/errors.ts';
 import { authenticate, tenancy } from './auth.ts';
 import { errorResponse } from './errors.ts';
+import { emailOutboxRoutes, exportRoutes, exportSettingsRoutes } from './routes/exports.ts';
 import { incrementalRoutes } from './routes/incremental.ts';
 import { logRoutes } from './routes/logs.ts';
 import { scheduleRoutes, ticketMetricRoutes } from './routes/metrics.ts';
@@ -63,6 +64,9 @@ export function createApp(opts: AppOptions) {
   api.route('/business_hours/schedules', scheduleRoutes(deps));
   api.route('/integrations/logs', logRoutes(deps));
   api.route('/integrations/webhooks', webhookRoutes(deps));
+  api.route('/account/export_settings', exportSettingsRoutes(deps));
+  api.route('/exports', exportRoutes(deps));
+  api.route('/email_outbox', emailOutboxRoutes(deps));
   app.route('/api/v2', api);
   app.all('/api/*', (c) => c.json({ error: 'InvalidEndpoint', description: `Not found: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
 

@@ -42,7 +42,7 @@ export type LogWriter = {
 export type LogWriterOptions = {
   /** How long the first buffered row waits for companions (default 50 ms). */
   flushIntervalMs?: number;
-  /** Rows per insert; this many buffered rows flush at once (default 1,000). */
+  /** Rows per insert at most; this many buffered rows flush at once (default 5,000: under a burst, fewer and larger commits). */
   maxBatch?: number;
   /** Beyond this many waiting rows the oldest are dropped (default 100,000), so an outage cannot exhaust memory. */
   maxBuffered?: number;
@@ -84,7 +84,7 @@ type Insert = (rows: PreparedRow[]) => Promise<void>;
 
 export function createLogWriter(database: Database, opts: LogWriterOptions = {}): LogWriter {
   const flushIntervalMs = opts.flushIntervalMs ?? 50;
-  const maxBatch = Math.max(1, opts.maxBatch ?? 1000);
+  const maxBatch = Math.max(1, opts.maxBatch ?? 5000);
   const maxBuffered = Math.max(1, opts.maxBuffered ?? 100_000);
   const onErrorOption = opts.onError ?? ((err: unknown) => console.error('[integration log]', err));
   const now = opts.now ?? (() => new Date());
