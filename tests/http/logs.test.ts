@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integrationLogs, jobs, type IntegrationLog, type Job } from '../../db/schema/index.ts';
@@ -288,7 +289,15 @@ describe('GET /api/v2/integrations/logs/products (SPEC L5)', () => {
   it('lists only the products with errors in the window, by name, with their error count', async () => {
     const res = await w.call('GET', `${LOGS}/products?${query({ start_time: DAY, end_time: DAY_END })}`);
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ products: [{ name: 'salesforce', error_count: 1 }, { name: 'shopify', error_count: 1 }, { name: 'sunshine', error_count: 1 }] });
+    expect(res.json).toEqual({ products: [{ name: 'salesforce', error_count: 1, error_count_capped: false }, { name: 'shopify', error_count: 1, error_count_capped: false }, { name: 'sunshine', error_count: 1, error_count_capped: false }] });
+  });
+
+  it('counts errors up to 1,000 per product and says when there are more', async () => {
+    const start = '2026-01-10T00:00:00Z', end = '2026-01-11T00:00:00Z';
+    await w.db.execute(sql`insert into integration_logs (ts, account_id, product, status, description)
+      select ${start}::timestamptz + n * interval '1 second', ${w.acme.id}, 'bulk', 'error', 'Bulk failure ' || n from generate_series(1, 1001) n`);
+    const res = await w.call('GET', `${LOGS}/products?${query({ start_time: start, end_time: end })}`);
+    expect(res.json).toEqual({ products: [{ name: 'bulk', error_count: 1000, error_count_capped: true }] });
   });
 
   it('is empty when the window has no errors', async () => {
