@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import type { ExportDataType, ExportFile, ExportType } from '../../db/schema/index.ts';
 import { csvFields, csvLines } from './csv.ts';
-import { activeFieldIds, errorLines, inRange, organizationLines, ticketLines, userLines, type Counter, type Scope } from './ndjson.ts';
+import { activeFieldIds, errorLines, inRange, organizationLines, TICKET_JSON_LIMIT, userLines, type Counter, type Scope } from './ndjson.ts';
+import { ticketJsonLines } from './ticket-json.ts';
 import { ExportRefusal } from './refusal.ts';
 import { withSnapshot, type Batches, type Snapshot } from './snapshot.ts';
 import { xmlChunks } from './xml.ts';
@@ -106,7 +107,7 @@ async function writeJson(z: ZipWriter, snap: Snapshot, scope: Scope, name: strin
     const fieldIds = await activeFieldIds(snap, scope.accountId);
     const windows = large ? await partWindows(snap, scope) : [scope];
     for (const [i, w] of windows.entries()) {
-      await z.entry(`${name}_${i + 1}.json`, ticketLines(snap, w, fieldIds, (id) => oversized.push(id), counted));
+      await z.entry(`${name}_${i + 1}.json`, ticketJsonLines(snap, w, fieldIds, TICKET_JSON_LIMIT, (id) => oversized.push(id), counted));
     }
   }
   if (oversized.length) await z.entry(`${name}_errors.json`, (async function* () { yield errorLines(oversized); })());

@@ -8,7 +8,7 @@ import { ZipArchive } from 'archiver';
 import { ExportRefusal } from './refusal.ts';
 
 /** Writes entries into the ZIP being built; each entry's chunks are pulled with backpressure. */
-export type ZipWriter = { entry(name: string, chunks: AsyncIterable<string>): Promise<void> };
+export type ZipWriter = { entry(name: string, chunks: AsyncIterable<string | Buffer>): Promise<void> };
 
 export type ZipOptions = {
   dir: string;
@@ -64,7 +64,7 @@ export async function writeZip(opts: ZipOptions, fill: (zip: ZipWriter) => Promi
   return { bytes: (await stat(final)).size, entries };
 }
 
-type EntryInput = { name: string; date: Date; chunks: AsyncIterable<string>; signal: AbortSignal; limit: number | null };
+type EntryInput = { name: string; date: Date; chunks: AsyncIterable<string | Buffer>; signal: AbortSignal; limit: number | null };
 
 async function writeEntry(archive: ZipArchive, e: EntryInput): Promise<void> {
   const body = new PassThrough();
