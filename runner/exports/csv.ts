@@ -41,7 +41,7 @@ const local = (column: SQL, tz: string) => sql`to_char(${column} at time zone ${
  * One row per ticket, everything but the custom fields resolved by joins in the same query.
  * `weight` is the ticket's own text; its comments and field values are added per batch.
  */
-function csvQuery(s: Scope, tz: string): SQL {
+function csvQuery(s: Scope, tz: string, fields: CsvField[]): SQL {
   return sql`select t.id, r.name as requester, t.requester_id::float8 as requester_id, r.external_id as requester_external_id,
     r.email as requester_email, sub.name as submitter, a.name as assignee, g.name as group_name, t.subject,
     array_to_string(t.tags, ' ') as tags, t.status::text as status, t.priority::text as priority, t.via_channel::text as via,
@@ -53,7 +53,12 @@ function csvQuery(s: Scope, tz: string): SQL {
     m.reply_time_calendar, m.reply_time_business, m.first_resolution_calendar, m.first_resolution_business,
     m.full_resolution_calendar, m.full_resolution_business, m.agent_wait_calendar, m.agent_wait_business,
     m.requester_wait_calendar, m.requester_wait_business, m.on_hold_calendar, m.on_hold_business,
-    (octet_length(t.subject) + octet_length(t.description))::float8 as weight
+    (octet_length(t.subject) + octet_length(t.description)
+      + coalesce((select sum(octet_length(c.body)) from comments c where c.ticket_id = t.id and c.account_id = t.account_id), 0)
+      + coalesce((select sum(octet_length(v.value::text)) from ticket_field_values v where v.ticket_id = t.id and v.account_id = t.account_id), 0)
+    )::float8 as weight,
+    ${fields.length ? sql`(select jsonb_object_agg(v.field_id, v.value)::text from ticket_field_values v
+      where v.ticket_id = t.id and v.account_id = t.account_id and v.field_id = any(${idArray(fields.map((f) => f.id))}))` : sql`null::text`} as field_values
     from (select * from tickets where ${inRange(s)}) t
     left join users r on r.account_id = t.account_id and r.id = t.requester_id
     left join users sub on sub.account_id = t.account_id and sub.id = t.submitter_id
@@ -67,33 +72,11 @@ function csvQuery(s: Scope, tz: string): SQL {
 
 type Row = Record<string, unknown>;
 
-/**
- * A ticket's data for the 1 MB rule: its subject and description, its comments' bodies and its
- * custom field values, in UTF-8 bytes. HTML bodies are left out: they render the same text again.
- * octet_length reads the stored length without decompressing large values.
+/*
+ * The 1 MB rule weighs a ticket's own text, its comments' bodies and its custom field values, in
+ * UTF-8 bytes (`weight`). HTML bodies are left out: they render the same text again. octet_length
+ * reads the stored length without decompressing large values.
  */
-async function batchWeights(snap: Snapshot, accountId: number, ids: number[]): Promise<Map<number, number>> {
-  const rows = await snap.rows<{ ticket_id: number; bytes: number }>(sql`select ticket_id::float8 as ticket_id, sum(bytes)::float8 as bytes from (
-      select ticket_id, octet_length(body) as bytes from comments where account_id = ${accountId} and ticket_id = any(${idArray(ids)})
-      union all
-      select ticket_id, octet_length(value::text) from ticket_field_values where account_id = ${accountId} and ticket_id = any(${idArray(ids)})
-    ) w group by ticket_id`);
-  return new Map(rows.map((r) => [r.ticket_id, r.bytes]));
-}
-
-async function fieldValues(snap: Snapshot, accountId: number, fields: CsvField[], ids: number[]): Promise<Map<number, Map<number, unknown>>> {
-  const out = new Map<number, Map<number, unknown>>();
-  if (!fields.length) return out;
-  const rows = await snap.rows(sql`select ticket_id::float8 as ticket_id, field_id::float8 as field_id, value::text as value
-    from ticket_field_values where account_id = ${accountId} and ticket_id = any(${idArray(ids)})
-    and field_id = any(${idArray(fields.map((f) => f.id))})`);
-  for (const r of rows) {
-    let m = out.get(r.ticket_id as number);
-    if (!m) out.set(r.ticket_id as number, (m = new Map()));
-    m.set(r.field_id as number, JSON.parse(r.value as string));
-  }
-  return out;
-}
 
 /**
  * One CSV cell (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled.
@@ -109,7 +92,8 @@ export function cell(v: unknown): string {
 
 const line = (cells: unknown[]) => `${cells.map(cell).join(',')}\r\n`;
 
-function csvRow(r: Row, fields: CsvField[], values: Map<number, unknown> | undefined): string {
+function csvRow(r: Row, fields: CsvField[]): string {
+  const values = r.field_values == null ? undefined : (JSON.parse(r.field_values as string) as Record<string, unknown>);
   const email = r.requester_email as string | null;
   return line([
     r.id, r.requester, r.requester_id, r.requester_external_id, email, email ? emailDomain(email) : null, r.submitter, r.assignee,
@@ -118,24 +102,19 @@ function csvRow(r: Row, fields: CsvField[], values: Map<number, unknown> | undef
     r.group_stations, r.assignee_stations, r.reopens, r.replies, r.reply_time_calendar, r.reply_time_business,
     r.first_resolution_calendar, r.first_resolution_business, r.full_resolution_calendar, r.full_resolution_business,
     r.agent_wait_calendar, r.agent_wait_business, r.requester_wait_calendar, r.requester_wait_business, r.on_hold_calendar, r.on_hold_business,
-    ...fields.map((f) => values?.get(f.id)),
+    ...fields.map((f) => values?.[f.id]),
   ]);
 }
 
 /** The CSV file: header then one row per ticket of the scope, oversized tickets left out. */
 export async function* csvLines(snap: Snapshot, scope: Scope, tz: string, fields: CsvField[], counted: Counter): AsyncIterable<string> {
   yield line([...CSV_COLUMNS, ...fields.map((f) => f.title)]);
-  const batches = readAhead(snap.batches(csvQuery(scope, tz)), async (rows) => {
-    const ids = rows.map((r) => Number(r.id));
-    const [weights, values] = await Promise.all([batchWeights(snap, scope.accountId, ids), fieldValues(snap, scope.accountId, fields, ids)]);
-    return { rows, weights, values };
-  });
-  for await (const { rows, weights, values } of batches) {
+  // The next batch is fetched while this one is formatted.
+  for await (const rows of readAhead(snap.batches(csvQuery(scope, tz, fields)), async (rows) => rows)) {
     let out = '';
     for (const r of rows) {
-      const id = Number(r.id);
-      if ((r.weight as number) + (weights.get(id) ?? 0) > TICKET_CSV_LIMIT) continue;
-      out += csvRow(r, fields, values.get(id));
+      if ((r.weight as number) > TICKET_CSV_LIMIT) continue;
+      out += csvRow(r, fields);
     }
     yield out;
     await counted(rows.length);
