@@ -30,6 +30,7 @@ const BENCHES: Entry[] = [
   { name: 'metrics', load: () => import('./metrics.ts') },
   { name: 'logs-ingest', load: () => import('./logs-ingest.ts') },
   { name: 'logs-query', load: () => import('./logs-query.ts') },
+  { name: 'export', load: () => import('./export.ts') },
 ];
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
