@@ -38,7 +38,7 @@ const NOW = new Date('2026-11-01T00:00:00Z');
 const SEED = 42;
 
 type Target = { engine: 'postgres' | 'pglite'; url?: string; dataDir?: string };
-type Kind = 'ceiling' | 'json' | 'csv';
+type Kind = 'idle' | 'ceiling' | 'json' | 'csv';
 type Sample = { seconds: number; rows: number; zipBytes: number; rawBytes: number; peakRss: number };
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -168,6 +168,11 @@ async function measure(t: Target, subdomain: string, kind: Kind): Promise<Sample
     const started = performance.now();
     let rows: number;
     let file: string;
+    if (kind === 'idle') {
+      // The floor of a process's memory: this module loaded, the database open, one query run.
+      await database.rows(sql`select count(*) from tickets where account_id = ${account.id}`);
+      return { seconds: 0, rows: 0, zipBytes: 0, rawBytes: 0, peakRss: highWaterRss() };
+    }
     if (kind === 'ceiling') {
       ({ rows, file } = await ceiling(database, account.id, dir));
     } else {
@@ -205,7 +210,7 @@ async function runSizes(runs: Run[], log: (m: string) => void) {
   const out: { run: Run; samples: Record<Kind, Sample> }[] = [];
   for (const run of runs) {
     const samples = {} as Record<Kind, Sample>;
-    for (const kind of ['ceiling', 'json', 'csv'] as const) {
+    for (const kind of ['idle', 'ceiling', 'json', 'csv'] as const) {
       log(`${run.label}: ${kind}…`);
       samples[kind] = await inChild(run.target, run.subdomain, kind);
       const s = samples[kind];
@@ -257,6 +262,7 @@ export default async function exportBench(ctx: BenchContext): Promise<BenchRepor
           : full ? { target: '≤ 256 MiB', meets: s.peakRss <= 256 * 2 ** 20 } : {}),
       });
     }
+    notes.push(`${run.label}: a process that only opens the database and runs one query peaks at ${fmt(samples.idle.peakRss / 2 ** 20)} MiB`);
     notes.push(`${run.label}: ceiling ${fmt(c.seconds, 1)} s, ${fmt(c.rawBytes / MB / c.seconds, 1)} MB/s (${fmt(c.rawBytes / MB)} MB → ${fmt(c.zipBytes / MB)} MB); `
       + `NDJSON ${fmt(samples.json.rawBytes / MB / samples.json.seconds, 1)} MB/s (${fmt(samples.json.rawBytes / MB)} MB → ${fmt(samples.json.zipBytes / MB)} MB); `
       + `CSV ${fmt(samples.csv.rawBytes / MB / samples.csv.seconds, 1)} MB/s (${fmt(samples.csv.rawBytes / MB)} MB → ${fmt(samples.csv.zipBytes / MB)} MB)`);
