@@ -12,8 +12,8 @@ export const COMMENTS_LEFT_OUT = "The ticket's comments were left out because it
 export type Scope = { accountId: number; base: string; from: Date | null; to: Date | null; fence: Date | null };
 
 /** `generated_at` in [from, to), below the PGlite fence (see snapshot.ts). */
-export function inRange(s: Scope, column: SQL = sql`generated_at`): SQL {
-  const parts: SQL[] = [sql`account_id = ${s.accountId}`];
+export function inRange(s: Scope, column: SQL = sql`generated_at`, account: SQL = sql`account_id`): SQL {
+  const parts: SQL[] = [sql`${account} = ${s.accountId}`];
   if (s.from) parts.push(sql`${column} >= to_timestamp(${s.from.getTime()}::float8 / 1000)`);
   if (s.to) parts.push(sql`${column} < to_timestamp(${s.to.getTime()}::float8 / 1000)`);
   if (s.fence) parts.push(sql`${column} < to_timestamp(${s.fence.getTime()}::float8 / 1000)`);

@@ -83,7 +83,7 @@ export function ticketLineQuery(s: Scope, fieldIds: number[]): SQL {
     from tickets t
     cross join lateral (select ${customFields(fieldIds)} as fields from (select jsonb_object_agg(v.field_id, v.value) as m
       from ticket_field_values v where v.ticket_id = t.id and v.account_id = t.account_id) fv) cf
-    where ${inRange(s, sql`t.generated_at`)}
+    where ${inRange(s, sql`t.generated_at`, sql`t.account_id`)}
     order by t.id`;
 }
 
