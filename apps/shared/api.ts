@@ -78,5 +78,9 @@ export async function postJson<T>(path: string, body: unknown, schema: z.ZodMini
   return expect(schema, await apiRequest(path, { method: 'POST', body }));
 }
 
+export async function putJson<T>(path: string, body: unknown, schema: z.ZodMiniType<T>): Promise<T> {
+  return expect(schema, await apiRequest(path, { method: 'PUT', body }));
+}
+
 /** For errors that are not ApiErrors (a bug, an aborted render): still a sentence for the user. */
 export const describeError = (err: unknown): string => (err instanceof ApiError ? err.description : t('errors.unexpected'));
