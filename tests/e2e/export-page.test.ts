@@ -1,11 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { desc, eq } from 'drizzle-orm';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { dataExports, type Account, type User } from '../../db/schema/index.ts';
@@ -21,13 +19,12 @@ import { exportTask } from '../../runner/exports/task.ts';
 import { createApp } from '../../runner/http/app.ts';
 import { toActor } from '../../runner/http/auth.ts';
 import { createMailer } from '../../runner/mail.ts';
+import { launchChromium, screenshot as saveScreenshot, serveApp } from '../helpers/browser.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 import { closeTestEngines, createTestEngine } from '../helpers/runner.ts';
 
 // The Data export page as an admin sees it: the built pages, the real server with an engine that
 // builds the files, Chromium. PGlite, or a fresh PostgreSQL database when DATABASE_URL is set.
-const shots = path.resolve(process.env.ARTIFACTS_DIR ?? '.ci-artifacts', 'screenshots');
-const docs = path.resolve('docs/screenshots');
 const PAGE = '/admin/account/tools/reports';
 const OWNER = { email: 'admin@demo.test', password: 'correct-horse' };
 const OUTSIDER = { email: 'olga@elsewhere.test', password: 'outsider-horse' };
@@ -35,7 +32,7 @@ const OUTSIDER = { email: 'olga@elsewhere.test', password: 'outsider-horse' };
 let database: Database;
 let config: Config;
 let engine: Engine;
-let server: ServerType;
+let closeServer: (() => Promise<void>) | undefined;
 let browser: Browser;
 let base: string;
 let owner: User;
@@ -65,20 +62,13 @@ beforeAll(async () => {
   }).engine;
   engine.start();
   const app = createApp({ database, config, clock: systemClock, engine, webRoot: path.resolve('dist/web') });
-  server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  mkdirSync(shots, { recursive: true });
-  mkdirSync(docs, { recursive: true });
+  ({ base, close: closeServer } = await serveApp(app));
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await closeServer?.();
   await engine?.stop();
   await closeTestEngines();
   await database?.close();
@@ -113,9 +103,7 @@ async function openExportPage(who: { email: string; password: string }) {
 async function screenshot(page: Page, name: string, copyTo?: string) {
   // Garden fades modals and menus in: shoot once finite animations and transitions are over.
   await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity));
-  const file = path.join(shots, `export-${name}.png`);
-  await page.screenshot({ path: file });
-  if (copyTo) copyFileSync(file, path.join(docs, copyTo));
+  await saveScreenshot(page, `export-${name}`, copyTo);
 }
 
 /** Waits for the file's link; on timeout, fails with what the card shows instead (a failure, the progress). */

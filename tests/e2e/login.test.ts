@@ -1,22 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Database } from '../../db/client.ts';
 import { testConfig } from '../../runner/config.ts';
 import { systemClock } from '../../runner/core/clock.ts';
 import { createAccount } from '../../runner/core/accounts.ts';
 import { createApp } from '../../runner/http/app.ts';
+import { launchChromium, screenshot as saveScreenshot, serveApp } from '../helpers/browser.ts';
 
 // Sign-in and the Admin Center as a person sees them: the built pages, the real server, Chromium.
-const shots = path.resolve(process.env.ARTIFACTS_DIR ?? '.ci-artifacts', 'screenshots');
-const docs = path.resolve('docs/screenshots');
 
 let database: Database;
-let server: ServerType;
+let closeServer: (() => Promise<void>) | undefined;
 let browser: Browser;
 let base: string;
 
@@ -27,20 +23,13 @@ beforeAll(async () => {
     subdomain: 'demo', name: 'Demo', owner: { name: 'Ada Admin', email: 'admin@demo.test', password: 'correct-horse' },
   });
   const app = createApp({ database, config: testConfig(), clock: systemClock, webRoot: path.resolve('dist/web') });
-  server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  mkdirSync(shots, { recursive: true });
-  mkdirSync(docs, { recursive: true });
+  ({ base, close: closeServer } = await serveApp(app));
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await closeServer?.();
   await database?.close();
 });
 
@@ -63,9 +52,7 @@ async function signIn(page: Page, password: string) {
 }
 
 async function screenshot(page: Page, name: string, copyTo?: string) {
-  const file = path.join(shots, `login-${name}.png`);
-  await page.screenshot({ path: file });
-  if (copyTo) copyFileSync(file, path.join(docs, copyTo));
+  await saveScreenshot(page, `login-${name}`, copyTo);
 }
 
 describe('signing in to the Admin Center', { timeout: 60_000 }, () => {

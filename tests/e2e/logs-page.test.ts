@@ -1,11 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { integrationLogs, jobs, users, type IntegrationLog, type Job } from '../../db/schema/index.ts';
@@ -13,15 +9,14 @@ import { testConfig } from '../../runner/config.ts';
 import { createAccount } from '../../runner/core/accounts.ts';
 import { systemClock } from '../../runner/core/clock.ts';
 import { createApp } from '../../runner/http/app.ts';
+import { launchChromium, screenshot as saveScreenshot, serveApp } from '../helpers/browser.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 
 // The integration log page as an admin uses it: the built pages, the real server, Chromium.
-const shots = path.resolve(process.env.ARTIFACTS_DIR ?? '.ci-artifacts', 'screenshots');
-const docs = path.resolve('docs/screenshots');
 const LOGS = '/admin/apps-integrations/integrations/logs';
 
 let database: Database;
-let server: ServerType;
+let closeServer: (() => Promise<void>) | undefined;
 let browser: Browser;
 let base: string;
 let accountId: number;
@@ -87,22 +82,13 @@ beforeAll(async () => {
   }]) as [IntegrationLog];
 
   const app = createApp({ database, config: testConfig(), clock: systemClock, webRoot: path.resolve('dist/web') });
-  server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  mkdirSync(shots, { recursive: true });
-  mkdirSync(docs, { recursive: true });
+  ({ base, close: closeServer } = await serveApp(app));
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  // The live tail keeps a response open: close it with the server.
-  (server as Server | undefined)?.closeAllConnections();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await closeServer?.(); // ends the live tail's open response too
   await database?.close();
 });
 
@@ -130,9 +116,7 @@ async function signedIn(pathname: string): Promise<{ page: Page; errors: Error[]
 async function screenshot(page: Page, name: string) {
   // Drawers slide in for a quarter of a second: shoot once they are in place.
   await expect.poll(() => page.evaluate(() => document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).length), { timeout: 5_000 }).toBe(0);
-  const file = path.join(shots, `logs-${name}.png`);
-  await page.screenshot({ path: file });
-  copyFileSync(file, path.join(docs, `logs-${name}.png`));
+  await saveScreenshot(page, `logs-${name}`, `logs-${name}.png`);
 }
 
 const table = (page: Page) => page.getByRole('table', { name: /Integration log rows/ });
