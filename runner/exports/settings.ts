@@ -111,5 +111,8 @@ export async function exportSettingsView(
     can_disable: s.enabled,
     json_recommended: jsonOnly || count > config.EXPORT_JSON_HINT_TICKETS,
     json_only: jsonOnly,
+    /** The two limits behind json_recommended and json_only, so the page can name them. */
+    json_hint_tickets: config.EXPORT_JSON_HINT_TICKETS,
+    ticket_threshold: config.EXPORT_TICKET_THRESHOLD,
   };
 }

@@ -150,6 +150,7 @@ describe('the Data export page', { timeout: 90_000 }, () => {
       await main.getByRole('region', { name, exact: true }).getByRole('button', { name: 'Request file' }).waitFor();
     }
     await main.getByText('JSON is recommended for this account').waitFor();
+    await main.getByText('This account has more than 1 tickets.', { exact: false }).waitFor();
     await main.getByText('No emails yet.', { exact: false }).waitFor();
 
     const csv = main.getByRole('region', { name: 'CSV export', exact: true });

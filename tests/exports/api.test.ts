@@ -152,7 +152,7 @@ describe('export requests (SPEC E4, E5, E8)', () => {
       expect(res.json.error).toBe('TooManyTickets');
       expect(res.json.description).toMatch(/more than 2 tickets.*JSON.*31-day parts/);
     }
-    expect((await settings(world.acme.owner)).json.export_settings).toMatchObject({ json_only: true, json_recommended: true });
+    expect((await settings(world.acme.owner)).json.export_settings).toMatchObject({ json_only: true, json_recommended: true, ticket_threshold: 2, json_hint_tickets: world.config.EXPORT_JSON_HINT_TICKETS });
     expect((await request({ type: 'json', data_type: 'tickets' })).status).toBe(202);
     expect((await request({ type: 'user_xml' })).status).toBe(202);
   });

@@ -94,9 +94,9 @@ export const en = {
   'export.options.off': 'The export options appear here once data export is on.',
   'export.options.hidden': 'The export options are not available to you',
   'export.hint.recommended': 'JSON is recommended for this account',
-  'export.hint.recommendedBody': 'This account has a large number of tickets. The Full JSON export streams one record per line and copes best with large accounts; CSV and XML files of this size are slow to build and hard to open.',
+  'export.hint.recommendedBody': 'This account has more than {{count}} tickets. The Full JSON export streams one record per line and copes best with large accounts; CSV and XML files of this size are slow to build and hard to open.',
   'export.hint.jsonOnly': 'This account exports tickets as JSON only',
-  'export.hint.jsonOnlyBody': 'It has more tickets than CSV and XML exports allow, so tickets are exported with Full JSON only, in 31-day parts: the ZIP holds one file per 31 days of changes. User XML holds no tickets and stays available.',
+  'export.hint.jsonOnlyBody': 'It has more than {{threshold}} tickets, more than CSV and XML exports allow, so tickets are exported with Full JSON only, in 31-day parts: the ZIP holds one file per 31 days of changes. User XML holds no tickets and stays available.',
   'export.jsonOnly.unavailable': 'Not available for this account: it has more tickets than this export allows. Use the Full JSON export, delivered in 31-day parts.',
   'export.jsonOnly.parts': 'Ticket exports come in 31-day parts: one file per 31 days of changes inside the ZIP.',
 

@@ -95,12 +95,12 @@ function Loaded({ state, data }: { state: Ready; data: ReturnType<typeof useExpo
             {settings.json_only ? (
               <Banner type="warning" role="note">
                 <Alert.Title>{t('export.hint.jsonOnly')}</Alert.Title>
-                {t('export.hint.jsonOnlyBody')}
+                {t('export.hint.jsonOnlyBody', { threshold: settings.ticket_threshold.toLocaleString() })}
               </Banner>
             ) : settings.json_recommended && (
               <Banner type="info" role="note">
                 <Alert.Title>{t('export.hint.recommended')}</Alert.Title>
-                {t('export.hint.recommendedBody')}
+                {t('export.hint.recommendedBody', { count: settings.json_hint_tickets.toLocaleString() })}
               </Banner>
             )}
             {EXPORT_OPTIONS.map((option) => (

@@ -24,6 +24,8 @@ const settingsSchema = z.object({
   can_disable: z.boolean(),
   json_recommended: z.boolean(),
   json_only: z.boolean(),
+  json_hint_tickets: z.number(),
+  ticket_threshold: z.number(),
 });
 
 const exportSchema = z.object({
