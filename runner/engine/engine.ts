@@ -21,7 +21,11 @@ export type LogRow = {
   accountId: number; product: string; status: LogStatus; description: string; details?: LogDetails;
   ticketId?: number | null; jobId?: number | null; ts?: Date;
 };
-export type LogSink = { write(row: LogRow, secrets?: string[]): Promise<void> };
+export type LogSink = {
+  write(row: LogRow, secrets?: string[]): Promise<void>;
+  /** Commits what was written without waiting for the writer's batching interval (group commit). */
+  flush?(): Promise<void>;
+};
 
 /** Work of the engine's own (exports, …) queued as jobs of `kind`; the handler is not a connector. */
 export type TaskContext = { job: Job; database: Database; clock: Clock; log: Logger; signal: AbortSignal };
@@ -187,7 +191,7 @@ export function createEngine(opts: EngineOptions) {
       const durationMs = Math.round(performance.now() - started);
       // Every attempt leaves a trace (SPEC R3), even a handler that had nothing to say.
       if (written.length === 0) log.debug(`${resolved.label}: done in ${durationMs} ms`, { duration_ms: durationMs });
-      await Promise.all(written);
+      await settled(written);
       await completeJob(database.db, job, workerId, clock);
     } catch (err) {
       if (lostLease.has(job.id)) return; // another worker owns the job now: its outcome is theirs to record
@@ -203,7 +207,7 @@ export function createEngine(opts: EngineOptions) {
         retry_after_ms: failure.retryAfterMs ?? null, next_run_at: outcome.runAt?.toISOString() ?? null,
         job_state: outcome.state, duration_ms: durationMs,
       });
-      await Promise.all(written);
+      await settled(written);
     } finally {
       clearTimeout(timer);
     }
@@ -217,6 +221,15 @@ export function createEngine(opts: EngineOptions) {
       .catch((err) => onError(`job ${job.id} (${job.kind} ${job.name}) could not record its outcome`, err))
       .finally(() => { inflight.delete(job.id); lostLease.delete(job.id); poke(); });
     inflight.set(job.id, { controller, done });
+  }
+
+  /**
+   * Waits for a job's rows to be committed. The job's slot is held until then, so the writer is asked
+   * to commit now rather than at its next interval: rows of jobs finishing together still share
+   * one commit, and a job no longer waits the interval out.
+   */
+  async function settled(written: Promise<void>[]): Promise<void> {
+    await Promise.all([...written, opts.logs.flush?.().catch((err) => onError('log flush failed', err))]);
   }
 
   // ---- the loop ---------------------------------------------------------------------------------
@@ -291,6 +304,8 @@ export function createEngine(opts: EngineOptions) {
   return {
     workerId,
     connectors: registry,
+    /** The key box credentials are sealed with; the HTTP app writes them with the same one. */
+    secrets: opts.secrets,
     enqueue: enqueueJob,
     /** Wake the loop now (after a commit that published events). */
     poke,
