@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { t } from '../shared/i18n/t.ts';
 import { AgentsOnlyPage } from './pages/AgentsOnlyPage.tsx';
+import { CONNECTIONS_PATH, ConnectionsPage } from './pages/connections/ConnectionsPage.tsx';
 import { ExportPage } from './pages/export/ExportPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { LOGS_PATH, LogsPage } from './pages/logs/LogsPage.tsx';
@@ -15,6 +16,7 @@ import { AdminShell } from './shell/AdminShell.tsx';
 const SECTION_PAGES: Partial<Record<string, ComponentType<{ section: Section }>>> = {
   '/admin/account/tools/reports': ExportPage,
   [LOGS_PATH]: LogsPage,
+  [CONNECTIONS_PATH]: ConnectionsPage,
 };
 
 /** Everything under /admin, once someone is signed in. */

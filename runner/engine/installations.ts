@@ -30,6 +30,50 @@ export async function findInstallation(q: Queryable, accountId: number, id: numb
   return row;
 }
 
+/** The row, locked until the transaction ends: for changes that read the stored credentials first. */
+export async function lockInstallation(q: Queryable, accountId: number, id: number): Promise<ConnectorInstallation> {
+  const [row] = await q.select().from(connectorInstallations)
+    .where(and(eq(connectorInstallations.accountId, accountId), eq(connectorInstallations.id, id))).for('update');
+  if (!row) throw notFound('Connector installation');
+  return row;
+}
+
+/**
+ * A change made by an admin. `credentials`: undefined keeps the stored ones, null removes them,
+ * anything else replaces them (sealed here; callers merge beforehand if they want to).
+ */
+export type InstallationChange = { name?: string; settings?: Record<string, unknown>; enabled?: boolean; credentials?: unknown };
+
+export async function updateInstallation(
+  q: Queryable, box: SecretBox, row: Pick<ConnectorInstallation, 'id' | 'accountId' | 'connectorId'>, change: InstallationChange, clock: Clock,
+): Promise<ConnectorInstallation> {
+  const credentials = change.credentials === undefined ? {}
+    : { credentials: change.credentials === null ? null : box.seal(JSON.stringify(change.credentials), aad(row.accountId, row.connectorId)) };
+  const [updated] = await q.update(connectorInstallations)
+    .set({
+      ...(change.name !== undefined ? { name: change.name } : {}),
+      ...(change.settings !== undefined ? { settings: change.settings } : {}),
+      ...(change.enabled !== undefined ? { enabled: change.enabled } : {}),
+      ...credentials,
+      updatedAt: clock.now(),
+    })
+    .where(and(eq(connectorInstallations.accountId, row.accountId), eq(connectorInstallations.id, row.id)))
+    .returning();
+  if (!updated) throw notFound('Connector installation');
+  return updated;
+}
+
+/**
+ * Removes the connection with its settings and credentials. Jobs already queued for it end dead
+ * with a log row saying the connection no longer exists (the engine's InstallationMissing).
+ */
+export async function deleteInstallation(q: Queryable, accountId: number, id: number): Promise<void> {
+  const deleted = await q.delete(connectorInstallations)
+    .where(and(eq(connectorInstallations.accountId, accountId), eq(connectorInstallations.id, id)))
+    .returning({ id: connectorInstallations.id });
+  if (deleted.length === 0) throw notFound('Connector installation');
+}
+
 export function openCredentials(box: SecretBox, row: ConnectorInstallation): unknown {
   return row.credentials === null ? undefined : JSON.parse(box.open(row.credentials, aad(row.accountId, row.connectorId)));
 }

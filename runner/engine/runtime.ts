@@ -3,12 +3,13 @@ import type { Database } from '../../db/client.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../core/clock.ts';
 import { createSecretBox, resolveEncryptionKey } from '../core/crypto.ts';
-import { connectors } from '../connectors/index.ts';
+import { connectors as registeredConnectors } from '../connectors/index.ts';
 import { EXPORT_TASK, purgeExpiredExports } from '../exports/requests.ts';
 import { exportTask } from '../exports/task.ts';
 import { createMailer } from '../mail.ts';
 import { ensureLogPartitions, purgeLogs } from '../logs/partitions.ts';
 import { createLogWriter } from '../logs/writer.ts';
+import type { AnyConnector } from '../sdk/index.ts';
 import { createEngine, type Task } from './engine.ts';
 import { purgeFinishedJobs } from './maintenance.ts';
 
@@ -19,8 +20,11 @@ import { purgeFinishedJobs } from './maintenance.ts';
  */
 export async function startRunner(opts: {
   database: Database; config: Config; clock: Clock; say: (msg: string) => void; workers: boolean; tasks?: Record<string, Task>;
+  /** The connectors to run; runner/connectors/index.ts's list unless a test or tool brings its own. */
+  connectors?: AnyConnector[];
 }) {
   const { database, config, clock, say } = opts;
+  const connectors = opts.connectors ?? registeredConnectors;
   const key = resolveEncryptionKey({ key: config.ENCRYPTION_KEY, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production' });
   const logs = createLogWriter(database, { onError: (err) => console.error('integration log:', err instanceof Error ? err.message : err) });
   const tasks: Record<string, Task> = { [EXPORT_TASK]: exportTask({ config, mailer: createMailer(config, database) }), ...opts.tasks };

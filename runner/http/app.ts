@@ -3,9 +3,13 @@ import path from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { connectors as registeredConnectors } from '../connectors/index.ts';
+import { createSecretBox, resolveEncryptionKey, type SecretBox } from '../core/crypto.ts';
 import { AppError } from '../core/errors.ts';
+import type { AnyConnector } from '../sdk/index.ts';
 import { authenticate, tenancy } from './auth.ts';
 import { errorResponse } from './errors.ts';
+import { connectorRoutes, installationRoutes } from './routes/connections.ts';
 import { emailOutboxRoutes, exportRoutes, exportSettingsRoutes } from './routes/exports.ts';
 import { incrementalRoutes } from './routes/incremental.ts';
 import { logRoutes } from './routes/logs.ts';
@@ -23,6 +27,10 @@ export type AppOptions = Deps & {
   /** Extra facts for /healthz (e.g. demo data progress). */
   status?: () => Record<string, unknown>;
   logError?: (msg: string, err: unknown) => void;
+  /** The connectors admins can connect: the engine's when there is one, else runner/connectors/index.ts's list. */
+  connectors?: readonly AnyConnector[];
+  /** Seals connector credentials: the engine's box when there is one, else one from ENCRYPTION_KEY / DATA_DIR. */
+  secrets?: SecretBox;
 };
 
 /**
@@ -37,6 +45,12 @@ const stripJson = (req: Request) => {
 export function createApp(opts: AppOptions) {
   const deps: Deps = { database: opts.database, config: opts.config, clock: opts.clock, engine: opts.engine };
   const logError = opts.logError ?? ((msg, err) => console.error(msg, err));
+  // The HTTP side must offer what the engine runs and seal with the engine's key, or the engine could not open it.
+  const connectors = opts.connectors ?? (opts.engine ? [...opts.engine.connectors.values()] : registeredConnectors);
+  let box = opts.secrets ?? opts.engine?.secrets;
+  const secrets = () => (box ??= createSecretBox(resolveEncryptionKey({
+    key: opts.config.ENCRYPTION_KEY, dataDir: opts.config.DATA_DIR, production: opts.config.NODE_ENV === 'production',
+  })));
   const app = new Hono<AppEnv>({ getPath: stripJson });
 
   app.onError((err, c) => errorResponse(err, c, logError));
@@ -64,6 +78,8 @@ export function createApp(opts: AppOptions) {
   api.route('/business_hours/schedules', scheduleRoutes(deps));
   api.route('/integrations/logs', logRoutes(deps));
   api.route('/integrations/webhooks', webhookRoutes(deps));
+  api.route('/integrations/connectors', connectorRoutes({ ...deps, connectors, secrets }));
+  api.route('/integrations/installations', installationRoutes({ ...deps, connectors, secrets }));
   api.route('/account/export_settings', exportSettingsRoutes(deps));
   api.route('/exports', exportRoutes(deps));
   api.route('/email_outbox', emailOutboxRoutes(deps));

@@ -7,6 +7,7 @@
  * @example
  * export default defineConnector({
  *   id: 'example', product: 'Example', displayName: 'Example CRM',
+ *   description: 'Sends new tickets to Example CRM as cases.',
  *   settings: z.object({ baseUrl: z.string().url() }),
  *   credentials: z.object({ apiKey: z.string() }),
  *   on: {
@@ -154,7 +155,21 @@ export type ConnectorDefinition<SS extends z.ZodType = z.ZodType, CS extends z.Z
   /** The Product column of the integration log (SPEC L3). */
   product: string;
   displayName: string;
+  /** One or two sentences for the Connections page: what the connector syncs, and with what. */
+  description?: string;
+  /**
+   * What an admin configures per connection, as plain JSON. The Connections page draws its form
+   * from this schema (`z.toJSONSchema`): strings, numbers, booleans, enums and arrays of strings get
+   * their own controls (`.describe()` becomes the hint, `.meta({ title })` the label), anything else
+   * a JSON text box. Keep it free of transforms whose output would not parse again.
+   */
   settings: SS;
+  /**
+   * The secrets a connection needs (API keys, OAuth tokens), usually a `z.object` of strings. Stored
+   * encrypted (AES-256-GCM), never returned by the API nor written to the log; the Connections page
+   * shows each field as a write-only password input. Omit it when the connector takes none.
+   * @example credentials: z.object({ apiKey: z.string().min(20).describe('Settings › API keys in Example') })
+   */
   credentials?: CS;
   /** At most this many of this connector's jobs run at once, across all worker processes. */
   concurrency?: number;

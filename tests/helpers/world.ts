@@ -4,10 +4,12 @@ import { testConfig } from '../../runner/config.ts';
 import { createAccount, createApiToken } from '../../runner/core/accounts.ts';
 import { manualClock, type ManualClock } from '../../runner/core/clock.ts';
 import type { Ctx } from '../../runner/core/context.ts';
+import type { SecretBox } from '../../runner/core/crypto.ts';
 import { createUser } from '../../runner/core/users.ts';
 import { createApp } from '../../runner/http/app.ts';
 import type { Engine } from '../../runner/engine/engine.ts';
 import { toActor } from '../../runner/http/auth.ts';
+import type { AnyConnector } from '../../runner/sdk/index.ts';
 import { createTestDatabase } from './db.ts';
 
 export type Persona = { user: User; token: string };
@@ -17,13 +19,17 @@ export type TestAccount = { id: number; subdomain: string; owner: Persona; admin
  * Two accounts ("acme" and "globex") with an owner, an admin, an agent and an end-user each,
  * every one holding an API token, and the Hono app over a fresh database.
  */
-export async function createWorld(opts: { clock?: ManualClock; engine?: (database: Database, clock: ManualClock) => Engine } = {}) {
+export async function createWorld(opts: {
+  clock?: ManualClock; engine?: (database: Database, clock: ManualClock) => Engine;
+  /** Connectors the app offers (default: the engine's, else runner/connectors/index.ts's) and the box sealing their credentials. */
+  connectors?: AnyConnector[]; secrets?: SecretBox;
+} = {}) {
   const database: Database = await createTestDatabase();
   const clock = opts.clock ?? manualClock('2026-03-02T09:00:00Z');
   const config = testConfig();
   const errors: unknown[] = [];
   const engine = opts.engine?.(database, clock);
-  const app = createApp({ database, config, clock, engine, logError: (_m, e) => errors.push(e) });
+  const app = createApp({ database, config, clock, engine, connectors: opts.connectors, secrets: opts.secrets, logError: (_m, e) => errors.push(e) });
 
   async function account(subdomain: string): Promise<TestAccount> {
     const { account: a, owner } = await createAccount(database.db, clock, {
