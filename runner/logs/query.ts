@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/client.ts';
 import { integrationLogs as t, type IntegrationLog, type LogStatus } from '../../db/schema/index.ts';
@@ -34,15 +34,17 @@ export function decodeCursor(raw: string): Position | undefined {
 
 export const positionOf = (row: Pick<IntegrationLog, 'ts' | 'id'>): Position => ({ ts: row.ts, id: row.id });
 
+/** The words of free text as typed; words without a letter or digit carry no lexeme and are dropped. */
+const textWords = (text: string) => text.trim().split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+
 /**
  * The user's words as a `to_tsquery('simple', …)` text: each word becomes a quoted tsquery literal
  * (so `&`, `|`, `!`, `:` typed by a user are just characters), all ANDed, the last one prefix-matched.
  * Quoting hands each word to the same parser as the indexed document, so `sf-case-12` matches the
- * parts the document was split into. Words without a letter or digit carry no lexeme and are dropped.
- * The result travels as a bind parameter, never as SQL text.
+ * parts the document was split into. The result travels as a bind parameter, never as SQL text.
  */
-function toTsQuery(text: string): string | undefined {
-  const words = text.trim().split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+export function toTsQuery(text: string): string | undefined {
+  const words = textWords(text);
   if (words.length === 0) return undefined;
   const quoted = words.map((w) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`);
   quoted[quoted.length - 1] += ':*';
@@ -79,24 +81,185 @@ const afterPosition = (p: Position) => {
  * matching row of the window. Several products (or, without products, several statuses) are
  * read as one index-ordered branch each and merged: each branch stops after one page.
  */
-function branches(f: LogFilter): { shared: LogFilter; each: SQL[] } {
+function branches(f: LogFilter): { shared: LogFilter; each: (SQL | undefined)[] } {
   if (f.products && f.products.length > 1) return { shared: { ...f, products: undefined }, each: f.products.map((p) => eq(t.product, p)) };
   if (!f.products?.length && f.statuses && f.statuses.length > 1) {
     return { shared: { ...f, statuses: undefined }, each: f.statuses.map((s) => eq(t.status, s)) };
   }
-  return { shared: f, each: [] };
+  return { shared: f, each: [undefined] };
+}
+
+/**
+ * The first `limit` matching rows after `after` in (ts desc, id desc) order. Text without a ticket
+ * is matched through the GIN index alone: with the window, in a subquery the other conditions cannot
+ * reach (OFFSET 0). Left to itself the planner takes a rare term for hundreds of rows a partition
+ * (the statistics know only the common lexemes) and ANDs the GIN bitmap with an index range of the
+ * window: hundreds of index pages read, from disk when the day is cold, for a handful of rows.
+ */
+async function plainRows(q: Queryable, f: LogFilter, limit: number, after?: Position): Promise<IntegrationLog[]> {
+  const keyset = after ? afterPosition(after) : undefined;
+  const tsQuery = f.text === undefined ? undefined : toTsQuery(f.text);
+  if (tsQuery && f.ticketId === undefined) {
+    const matched = q.select(rowColumns).from(t).where(and(
+      sql`${searchDocument} @@ to_tsquery('simple', ${tsQuery})`,
+      f.start ? gte(t.ts, f.start) : undefined,
+      f.end ? lt(t.ts, f.end) : undefined,
+      keyset,
+    )).offset(sql.placeholder('fence')).as('matched'); // drizzle leaves out a literal OFFSET 0
+    const { id, ts, accountId, product, status, description, details, ticketId, jobId } = matched;
+    return q.select({ id, ts, accountId, product, status, description, details, ticketId, jobId }).from(matched).where(and(
+      eq(accountId, f.accountId),
+      f.products?.length ? inArray(product, f.products) : undefined,
+      f.statuses?.length ? inArray(status, f.statuses) : undefined,
+    )).orderBy(desc(ts), desc(id)).limit(limit).execute({ fence: 0 });
+  }
+  const { shared, each } = branches(f);
+  const select = (extra: SQL | undefined) => q.select(rowColumns).from(t).where(and(whereOf(shared), extra, keyset))
+    .orderBy(desc(t.ts), desc(t.id)).limit(limit);
+  const [first, second, ...rest] = each.map(select);
+  return second ? unionAll(first!, second, ...rest).orderBy(desc(t.ts), desc(t.id)).limit(limit) : first!;
+}
+
+/*
+ * Free text at 10M rows (#4). The GIN index finds every match in the window; each is then read from
+ * the heap and the newest are sorted out: cheap for a rare term (an order or request number), but a
+ * phrase found in 1% of rows reads ~14,000 scattered rows per day of window (0.4–1.3 s). Walking the
+ * (ts, id) index of the other filters newest first and testing the stored `search` vector per row
+ * costs under a microsecond a row from cache: ~5,000 rows for a page of that phrase, but the whole
+ * window for a rare term. The planner cannot tell the two apart: it multiplies the frequencies of
+ * the words, so "gateway timeout" (two 1% words that always come together) looks like 0.01%.
+ *
+ * So a page walks when every word of the text is common in the planner's statistics (the most common
+ * lexemes ANALYZE keeps per partition), reading at most a budget of rows per branch; when the budget
+ * runs out before the page is full, the rows older than where the walk stopped come from the plain
+ * query. Either way the page holds exactly the rows, in the order, of the plain query.
+ */
+
+/**
+ * A walk reads at most WALK_SLACK times the rows its estimate needs for the page, per branch. Below
+ * WALK_MIN_FREQUENCY a term is left to the GIN index, which also bounds a walk: 2,000 rows per row of
+ * the page (~100,000 for a page of 50), the most a wrong estimate wastes before the GIN plan takes over.
+ */
+const WALK_SLACK = 4;
+const WALK_MIN_FREQUENCY = 0.002;
+/** How long the lexeme statistics are reused per database handle; they change only when ANALYZE runs. */
+const STATS_TTL_MS = 5 * 60_000;
+
+const lexemeStats = new WeakMap<object, { readAt: number; frequency: Map<string, number> }>();
+
+/** The rows of a raw statement, whatever the driver's result shape. */
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows);
+
+/**
+ * The common lexemes of the search column and the share of rows holding each (the highest among the
+ * log's partitions), from pg_stats; empty before the first ANALYZE. Read again after STATS_TTL_MS.
+ */
+async function commonLexemes(q: Queryable): Promise<Map<string, number>> {
+  const cached = lexemeStats.get(q);
+  if (cached && Date.now() - cached.readAt < STATS_TTL_MS) return cached.frequency;
+  const rows = rowsOf<{ lexeme: string; frequency: number | string }>(await q.execute(sql`
+    with tables as (
+      select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.oid = 'integration_logs'::regclass or c.oid in (select inhrelid from pg_inherits where inhparent = 'integration_logs'::regclass)
+    )
+    select u.lexeme, max(u.frequency) as frequency
+    from pg_stats s
+    join tables on tables.nspname = s.schemaname and tables.relname = s.tablename
+    cross join lateral unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) as u(lexeme, frequency)
+    where s.attname = 'search' and u.lexeme is not null
+    group by u.lexeme`));
+  const frequency = new Map(rows.map((r) => [r.lexeme, Number(r.frequency)]));
+  lexemeStats.set(q, { readAt: Date.now(), frequency });
+  return frequency;
+}
+
+/**
+ * The share of rows the text matches as far as the statistics tell: the lowest frequency among its
+ * words (words of a phrase come together, so not their product), the last word counting every common
+ * lexeme it is a prefix of; 0 when a word is not a common lexeme. Words are split roughly as the
+ * parser splits them: the estimate only chooses the plan, the query still runs to_tsquery.
+ */
+export function textFrequency(text: string, common: Map<string, number>): number {
+  const words = textWords(text);
+  let frequency = words.length > 0 ? 1 : 0;
+  words.forEach((word, i) => {
+    for (const part of word.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean)) {
+      let f = common.get(part) ?? 0;
+      if (i === words.length - 1) {
+        f = 0;
+        for (const [lexeme, share] of common) if (lexeme.startsWith(part)) f += share;
+      }
+      frequency = Math.min(frequency, f, 1);
+    }
+  });
+  return frequency;
+}
+
+/** The walk budget for the page, or undefined for the plain query. A ticket's few dozen rows a week need no walk. Exported for the tests. */
+export async function walkBudget(q: Queryable, f: LogFilter, size: number): Promise<number | undefined> {
+  if (f.text === undefined || toTsQuery(f.text) === undefined || f.ticketId !== undefined) return undefined;
+  const frequency = textFrequency(f.text, await commonLexemes(q));
+  if (frequency < WALK_MIN_FREQUENCY) return undefined;
+  return Math.ceil((WALK_SLACK * (size + 1)) / frequency);
+}
+
+/**
+ * The walk: each branch reads at most `budget` rows of the other filters in (ts desc, id desc) order
+ * (the LIMIT keeps the text test out of the scan, so the planner walks the index) and keeps the
+ * first `limit` that match. Matches newer than where a walk stopped short of its window's end are
+ * exactly the plain query's; `cut`, when there is one, is that place (the last row walked).
+ */
+async function walkedRows(q: Queryable, f: LogFilter, tsQuery: string, limit: number, budget: number, after?: Position) {
+  const { shared, each } = branches({ ...f, text: undefined });
+  const keyset = after ? afterPosition(after) : undefined;
+  const walked = (extra: SQL | undefined) => q.select({ ...rowColumns, search: t.search }).from(t)
+    .where(and(whereOf(shared), extra, keyset)).orderBy(desc(t.ts), desc(t.id)).limit(budget).as('walked');
+  const matches = (w: ReturnType<typeof walked>) => sql<boolean>`${w.search} @@ to_tsquery('simple', ${tsQuery})`;
+  if (each.length === 1) {
+    // Fewer matches than asked for: the walk read its whole window, or stopped at its `budget`-th row.
+    const w = walked(each[0]);
+    const { id, ts, accountId, product, status, description, details, ticketId, jobId } = w;
+    const rows = await q.select({ id, ts, accountId, product, status, description, details, ticketId, jobId }).from(w).where(matches(w))
+      .orderBy(desc(ts), desc(id)).limit(limit);
+    if (rows.length === limit) return { rows };
+    const [cut] = await q.select({ ts: t.ts, id: t.id }).from(t).where(and(whereOf(shared), each[0], keyset))
+      .orderBy(desc(t.ts), desc(t.id)).offset(budget - 1).limit(1);
+    return { rows, cut };
+  }
+  // Several branches are merged in order, so each walks only as far as the page needs; each also
+  // returns its `budget`-th row, flagged `last`. The first `last` row in the merge is the cut.
+  const walk = (extra: SQL | undefined) => {
+    const w = walked(extra);
+    const { id, ts, accountId, product, status, description, details, ticketId, jobId } = w;
+    const tested = q.select({
+      id, ts, accountId, product, status, description, details, ticketId, jobId, hit: matches(w).as('hit'),
+      last: sql<boolean>`row_number() over (order by ${ts} desc, ${id} desc) = ${budget}`.as('last'),
+    }).from(w).as('tested');
+    return q.select().from(tested).where(or(tested.hit, tested.last)).orderBy(desc(tested.ts), desc(tested.id)).limit(limit);
+  };
+  const [first, second, ...rest] = each.map(walk);
+  const rows = await unionAll(first!, second!, ...rest).orderBy(desc(t.ts), desc(t.id)).limit(limit);
+  const stop = rows.findIndex((r) => r.last);
+  const kept = (stop < 0 ? rows : rows.slice(0, stop + 1)).filter((r) => r.hit).map(({ hit: _hit, last: _last, ...row }) => row);
+  return { rows: kept, cut: stop < 0 ? undefined : positionOf(rows[stop]!) };
 }
 
 /** One page, newest first, keyset-paginated on (ts, id): the cost of page 200 is the cost of page 1. */
 export async function listPage(q: Queryable, f: LogFilter, size: number, after?: Position): Promise<{ rows: IntegrationLog[]; hasMore: boolean }> {
-  const { shared, each } = branches(f);
-  const keyset = after ? afterPosition(after) : undefined;
-  const select = (extra: SQL | undefined) => q.select(rowColumns).from(t).where(and(whereOf(shared), extra, keyset))
-    .orderBy(desc(t.ts), desc(t.id)).limit(size + 1);
-  const [first, second, ...rest] = each.map(select);
-  const rows = first && second
-    ? await unionAll(first, second, ...rest).orderBy(desc(t.ts), desc(t.id)).limit(size + 1)
-    : await select(undefined);
+  return readPage(q, f, size, after, await walkBudget(q, f, size));
+}
+
+/** listPage with the free-text plan given: a walk of at most `budget` rows per branch, or the plain query. Exported for the tests. */
+export async function readPage(q: Queryable, f: LogFilter, size: number, after: Position | undefined, budget: number | undefined) {
+  const tsQuery = f.text === undefined ? undefined : toTsQuery(f.text);
+  let rows: IntegrationLog[];
+  if (tsQuery && budget) {
+    const walk = await walkedRows(q, f, tsQuery, size + 1, budget, after);
+    rows = walk.rows;
+    if (walk.cut && rows.length < size + 1) rows = rows.concat(await plainRows(q, f, size + 1 - rows.length, walk.cut));
+  } else {
+    rows = await plainRows(q, f, size + 1, after);
+  }
   return { rows: rows.slice(0, size), hasMore: rows.length > size };
 }
 
@@ -163,7 +326,7 @@ export async function productsWithErrors(q: Queryable, f: Pick<LogFilter, 'accou
     ) c
     where p.product is not null and c.n > 0
     order by p.product`);
-  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { name: string; error_count: number | string }[];
+  const rows = rowsOf<{ name: string; error_count: number | string }>(result);
   return rows.map((r) => ({ name: r.name, error_count: Number(r.error_count), error_count_capped: Number(r.error_count) >= ERROR_COUNT_CAP }));
 }
 
