@@ -37,20 +37,20 @@ const PGLITE_DIR = path.join(tmpdir(), 'deskbridge-bench-export-pglite');
 const NOW = new Date('2026-11-01T00:00:00Z');
 const SEED = 42;
 
-type Target = { engine: 'postgres' | 'pglite'; url?: string; dataDir?: string };
+export type Target = { engine: 'postgres' | 'pglite'; url?: string; dataDir?: string };
 type Kind = 'idle' | 'ceiling' | 'json' | 'csv';
 type Sample = { seconds: number; rows: number; zipBytes: number; rawBytes: number; peakRss: number };
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const MB = 1e6;
 
-function benchUrl(serverUrl: string): string {
+export function benchUrl(serverUrl: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${DATABASE}`;
   return url.toString();
 }
 
-async function ensureDatabase(serverUrl: string) {
+export async function ensureDatabase(serverUrl: string) {
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {
     const [found] = await admin`select 1 from pg_database where datname = ${DATABASE}`;
@@ -63,7 +63,7 @@ async function ensureDatabase(serverUrl: string) {
 const open = (t: Target, maxConnections = 4) => createDb({ url: t.url, dataDir: t.dataDir, maxConnections });
 
 /** The account `subdomain` with `count` tickets and their metrics, built unless already there. */
-async function ensureAccount(t: Target, subdomain: string, count: number, log: (m: string) => void): Promise<void> {
+export async function ensureAccount(t: Target, subdomain: string, count: number, log: (m: string) => void): Promise<void> {
   const fingerprint = `export v1: ${count} tickets, seed ${SEED}, history to ${NOW.toISOString()}, metrics computed`;
   const database = await open(t, 12); // the bulk seed writes several tables at once
   try {
@@ -95,7 +95,7 @@ async function ensureAccount(t: Target, subdomain: string, count: number, log: (
 }
 
 /** Uncompressed bytes of a ZIP, from its central directory (Info-ZIP's zipinfo). */
-function rawBytes(file: string): number {
+export function rawBytes(file: string): number {
   const totals = execFileSync('zipinfo', ['-t', file], { encoding: 'utf8' });
   const m = /([\d,]+) bytes uncompressed/.exec(totals);
   if (!m) throw new Error(`zipinfo gave no size for ${file}: ${totals}`);
@@ -153,7 +153,7 @@ async function ceiling(database: Database, accountId: number, dir: string): Prom
  * This process's peak RSS (VmHWM). Not process.resourceUsage().maxRSS: on Linux a forked child
  * starts with its parent's high-water mark, which would hide the export's own.
  */
-function highWaterRss(): number {
+export function highWaterRss(): number {
   const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) * 1024 : process.resourceUsage().maxRSS * 1024;
 }

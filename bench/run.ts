@@ -31,6 +31,8 @@ const BENCHES: Entry[] = [
   { name: 'logs-ingest', load: () => import('./logs-ingest.ts') },
   { name: 'logs-query', load: () => import('./logs-query.ts') },
   { name: 'export', load: () => import('./export.ts') },
+  { name: 'queue', load: () => import('./queue.ts') },
+  { name: 'export-xml', load: () => import('./export-xml.ts') },
 ];
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { readAhead } from './snapshot.ts';
 
 /**
  * Zendesk's "Full XML" and "User XML" exports (SPEC E4), streamed (E12).
@@ -31,7 +32,11 @@ type Scalar = 'integer' | 'boolean' | 'datetime' | 'float';
 class Typed {
   constructor(readonly type: Scalar, readonly value: string | null) {}
 }
-type XmlValue = string | null | Typed | XmlValue[] | XmlObject;
+/** An element already rendered, with its padding and line break (records written straight to text). */
+class Raw {
+  constructor(readonly xml: string) {}
+}
+type XmlValue = string | null | Typed | Raw | XmlValue[] | XmlObject;
 interface XmlObject { [key: string]: XmlValue }
 type Render = (name: string, value: XmlValue, pad: string) => string;
 
@@ -49,11 +54,24 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 
 /** Text safe in XML 1.0 content and attributes: characters XML cannot hold are dropped. */
 export function escapeXml(s: string): string {
+  // Most text needs nothing: one scan to find out, instead of two replacing passes.
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return s.replace(NOT_XML_CHAR, '').replace(/[&<>"'\r]/g, (c) => ENTITIES[c]!);
 }
+const NEEDS_ESCAPE = /[&<>"'\r]|[^\t\n\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /** Element name for a JSON key (`requester_id` → `requester-id`); free-form keys (metadata) made valid. */
 function tagName(key: string): string {
+  let name = TAG_NAMES.get(key);
+  if (name === undefined) {
+    name = toTagName(key);
+    if (TAG_NAMES.size < 10_000) TAG_NAMES.set(key, name); // keys repeat record after record (metadata keys are free-form: bounded)
+  }
+  return name;
+}
+const TAG_NAMES = new Map<string, string>();
+
+function toTagName(key: string): string {
   const name = key.replace(/_/g, '-').replace(/[^A-Za-z0-9.-]/g, '-');
   return /^[A-Za-z]/.test(name) ? name : `_${name}`;
 }
@@ -74,17 +92,31 @@ function zonedXmlSchema(timeZone: string): (d: Date) => string {
     timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
   });
   const isUtc = /^(Etc\/)?(UTC|UCT|Universal|Zulu)$/.test(timeZone);
-  // Offsets only change on quarter hours: one Intl call per 15 minutes of data, not per date.
-  const offsets = new Map<number, number>();
-  return (d) => {
-    const secs = Math.floor(d.getTime() / 1000);
-    const bucket = Math.floor(secs / 900);
-    let offset = offsets.get(bucket);
+  // Offsets only change on quarter hours, and at most once a day: a UTC day whose first and last
+  // quarter hours have the same offset has it throughout (two Intl calls per day of data, not per
+  // date); a day with a change is looked up per 15 minutes.
+  const days = new Map<number, number | null>();
+  const quarters = new Map<number, number>();
+  const quarter = (bucket: number) => {
+    let offset = quarters.get(bucket);
     if (offset === undefined) {
       offset = offsetSeconds(fmt, bucket * 900_000);
-      if (offsets.size > 10_000) offsets.clear();
-      offsets.set(bucket, offset);
+      if (quarters.size > 10_000) quarters.clear();
+      quarters.set(bucket, offset);
     }
+    return offset;
+  };
+  return (d) => {
+    const secs = Math.floor(d.getTime() / 1000);
+    const day = Math.floor(secs / 86_400);
+    let whole = days.get(day);
+    if (whole === undefined) {
+      const first = offsetSeconds(fmt, day * 86_400_000);
+      whole = first === offsetSeconds(fmt, day * 86_400_000 + 86_400_000 - 900_000) ? first : null;
+      if (days.size > 10_000) days.clear();
+      days.set(day, whole);
+    }
+    let offset = whole ?? quarter(Math.floor(secs / 900));
     // Pre-1900 local mean times have odd seconds in their offset: UTC is exact where that can't be.
     if (offset % 60 !== 0) offset = 0;
     const local = new Date((secs + offset) * 1000).toISOString().slice(0, 19);
@@ -119,14 +151,17 @@ function renderer(datetime: (d: Date) => string): Render {
       const text = value.type === 'datetime' ? datetime(new Date(Number(value.value))) : value.value;
       return `${pad}<${name} type="${value.type}">${text}</${name}>\n`;
     }
+    if (value instanceof Raw) return value.xml;
     if (Array.isArray(value)) {
       if (!value.length) return `${pad}<${name} type="array"/>\n`;
       const item = singular(name);
-      return `${pad}<${name} type="array">\n${value.map((v) => render(item, v, `${pad}  `)).join('')}${pad}</${name}>\n`;
+      const inner = `${pad}  `;
+      return `${pad}<${name} type="array">\n${value.map((v) => render(item, v, inner)).join('')}${pad}</${name}>\n`;
     }
-    const entries = Object.entries(value);
-    if (!entries.length) return `${pad}<${name}/>\n`;
-    return `${pad}<${name}>\n${entries.map(([k, v]) => render(k, v, `${pad}  `)).join('')}${pad}</${name}>\n`;
+    const inner = `${pad}  `;
+    const parts: string[] = [];
+    for (const k in value) parts.push(render(k, value[k]!, inner));
+    return parts.length ? `${pad}<${name}>\n${parts.join('')}${pad}</${name}>\n` : `${pad}<${name}/>\n`;
   };
   return render;
 }
@@ -264,17 +299,33 @@ const userXml = (r: Row): XmlObject => ({
   account_owner: bool(r.is_owner), group_ids: jsonArray(r.group_ids).map(int),
 });
 
-function commentXml(r: Row): XmlObject {
+// Scalar elements written straight to text, as `render` writes their Typed values.
+const intEl = (p: string, name: string, v: unknown) =>
+  (v == null ? `${p}<${name} type="integer" nil="true"/>\n` : `${p}<${name} type="integer">${String(v)}</${name}>\n`);
+const boolEl = (p: string, name: string, v: unknown) =>
+  (v == null ? `${p}<${name} type="boolean" nil="true"/>\n` : `${p}<${name} type="boolean">${v === true || v === 't' || v === 'true'}</${name}>\n`);
+const textEl = (p: string, name: string, v: unknown) =>
+  (v == null ? `${p}<${name} nil="true"/>\n` : `${p}<${name}>${escapeXml(String(v))}</${name}>\n`);
+const timeEl = (p: string, name: string, v: unknown, datetime: (d: Date) => string) =>
+  (v == null ? `${p}<${name} type="datetime" nil="true"/>\n` : `${p}<${name} type="datetime">${datetime(new Date(Number(v)))}</${name}>\n`);
+
+/**
+ * A comment as `<comment>` text at `pad`, written straight out rather than built as a record and
+ * rendered (comments are most of the rows): the same fields, attributes and padding as `render`.
+ */
+function commentText(r: Row, render: Render, datetime: (d: Date) => string, pad: string): Raw {
+  const p = `${pad}  `;
   const metadata = jsonText(r.metadata);
-  return {
-    id: int(r.id), type: 'Comment', author_id: int(r.author_id), body: text(r.body), html_body: text(r.html_body),
-    plain_body: text(r.body), public: bool(r.public), attachments: [], audit_id: int(r.audit_id),
-    via: { channel: text(r.via_channel), source: { from: {}, to: {}, rel: null } }, created_at: time(r.created_at),
-    metadata: fromJson({ system: {}, custom: {}, ...(isObject(metadata) ? metadata : {}) }),
-  };
+  return new Raw(`${pad}<comment>\n${intEl(p, 'id', r.id)}${p}<type>Comment</type>\n${intEl(p, 'author-id', r.author_id)}`
+    + `${textEl(p, 'body', r.body)}${textEl(p, 'html-body', r.html_body)}${textEl(p, 'plain-body', r.body)}${boolEl(p, 'public', r.public)}`
+    + `${p}<attachments type="array"/>\n${intEl(p, 'audit-id', r.audit_id)}`
+    + render('via', { channel: text(r.via_channel), source: { from: {}, to: {}, rel: null } }, p)
+    + timeEl(p, 'created-at', r.created_at, datetime)
+    + render('metadata', fromJson({ system: {}, custom: {}, ...(isObject(metadata) ? metadata : {}) }), p)
+    + `${pad}</comment>\n`);
 }
 
-function ticketXml(r: Row, comments: XmlObject[], activeFieldIds: string[]): XmlObject {
+function ticketXml(r: Row, comments: XmlValue[], activeFieldIds: string[]): XmlObject {
   const values = new Map(jsonArray(r.field_values).filter(isObject).map((v) => [String(v.id), v.value]));
   const via = jsonText(r.via_source);
   const rating: XmlObject = r.rating_id == null ? { score: 'unoffered' }
@@ -301,11 +352,11 @@ function ticketXml(r: Row, comments: XmlObject[], activeFieldIds: string[]): Xml
  * `<name type="array">` over a query's batches, one yielded string per batch. The opening tag waits
  * for the first row so an empty array comes out as Rails wrote it: `<name type="array"/>`.
  */
-async function* arrayOf(name: string, pad: string, rows: AsyncIterable<Row[]>, batchXml: (batch: Row[]) => Promise<string> | string) {
+async function* arrayOf<B>(name: string, pad: string, parts: AsyncIterable<B>, partXml: (part: B) => string) {
   let open = false;
-  for await (const batch of rows) {
-    if (!batch.length) continue;
-    const body = await batchXml(batch);
+  for await (const part of parts) {
+    const body = partXml(part);
+    if (!body) continue;
     yield open ? body : `${pad}<${name} type="array">\n${body}`;
     open = true;
   }
@@ -314,7 +365,11 @@ async function* arrayOf(name: string, pad: string, rows: AsyncIterable<Row[]>, b
 
 /** Per-record rendering for a batch: `item` elements at `pad`. */
 const each = (render: Render, item: string, pad: string, shape: (r: Row) => XmlObject) =>
-  (batch: Row[]) => batch.map((r) => render(item, shape(r), pad)).join('');
+  (batch: Row[]) => {
+    let out = '';
+    for (const r of batch) out += render(item, shape(r), pad);
+    return out;
+  };
 
 /** Ids of the active ticket fields in their display order: every ticket lists them, as the JSON does. */
 async function activeFieldIds(batches: Batches, accountId: number): Promise<string[]> {
@@ -336,20 +391,30 @@ async function* accountSection(batches: Batches, render: Render, accountId: numb
   }
 }
 
-/** Tickets batch by batch; each batch's comments are read (all of them) before its tickets are written. */
-async function* ticketsSection(batches: Batches, render: Render, accountId: number) {
+/**
+ * Tickets batch by batch; each batch's comments are read (all of them) before its tickets are
+ * written, and the next batch with its comments is read while this one is written (readAhead).
+ */
+async function* ticketsSection(batches: Batches, render: Render, datetime: (d: Date) => string, accountId: number) {
   const fieldIds = await activeFieldIds(batches, accountId);
-  yield* arrayOf('tickets', '  ', batches<Row>(ticketsQuery(accountId), TICKET_BATCH), async (batch) => {
-    const byTicket = new Map<string, XmlObject[]>();
-    for await (const comments of batches<Row>(commentsQuery(accountId, batch.map((t) => t.id)), ROW_BATCH)) {
-      for (const c of comments) {
-        const key = String(c.ticket_id);
-        const list = byTicket.get(key) ?? [];
-        list.push(commentXml(c));
-        byTicket.set(key, list);
-      }
+  const withComments = readAhead(batches<Row>(ticketsQuery(accountId), TICKET_BATCH), async (batch) => {
+    const comments: Row[] = [];
+    if (batch.length) for await (const rows of batches<Row>(commentsQuery(accountId, batch.map((t) => t.id)), ROW_BATCH)) comments.push(...rows);
+    return { batch, comments };
+  });
+  yield* arrayOf('tickets', '  ', withComments, ({ batch, comments }) => {
+    const byTicket = new Map<string, Raw[]>();
+    for (const c of comments) {
+      const key = String(c.ticket_id);
+      // <tickets> at 2 spaces, <ticket> 4, its fields and <comments> 6, <comment> 8.
+      const xml = commentText(c, render, datetime, '        ');
+      const list = byTicket.get(key);
+      if (list) list.push(xml);
+      else byTicket.set(key, [xml]);
     }
-    return batch.map((t) => render('ticket', ticketXml(t, byTicket.get(String(t.id)) ?? [], fieldIds), '    ')).join('');
+    let out = '';
+    for (const t of batch) out += render('ticket', ticketXml(t, byTicket.get(String(t.id)) ?? [], fieldIds), '    ');
+    return out;
   });
 }
 
@@ -358,14 +423,15 @@ async function* ticketsSection(batches: Batches, render: Render, accountId: numb
  * @example for await (const chunk of xmlChunks(batches, { accountId, kind: 'user_xml', timeZone: 'Europe/Paris' })) zip.write(chunk);
  */
 export async function* xmlChunks(batches: Batches, ctx: XmlExportContext): AsyncIterable<string> {
-  const render = renderer(zonedXmlSchema(ctx.timeZone));
+  const datetime = zonedXmlSchema(ctx.timeZone);
+  const render = renderer(datetime);
   const { accountId } = ctx;
   const full = ctx.kind === 'xml';
   yield `<?xml version="1.0" encoding="UTF-8"?>\n<export kind="${escapeXml(ctx.kind)}">\n`;
   if (full) yield* accountSection(batches, render, accountId);
   yield* arrayOf('groups', '  ', batches<Row>(groupsQuery(accountId), ROW_BATCH), each(render, 'group', '    ', groupXml));
   yield* arrayOf('organizations', '  ', batches<Row>(organizationsQuery(accountId), ROW_BATCH), each(render, 'organization', '    ', organizationXml));
-  if (full) yield* ticketsSection(batches, render, accountId);
+  if (full) yield* ticketsSection(batches, render, datetime, accountId);
   yield* arrayOf('users', '  ', batches<Row>(usersQuery(accountId), ROW_BATCH), each(render, 'user', '    ', userXml));
   yield '</export>\n';
 }
