@@ -372,7 +372,8 @@ describe('GET /api/v2/integrations/logs/stream (live tail, B3)', () => {
     const deps = { database: w.database, config: w.config, clock: w.clock };
     const app = new Hono<AppEnv>().use('*', tenancy(deps), authenticate(deps))
       // A long poll interval: a sleep that outlived the client would still be pending when checked.
-      .route(LOGS, logRoutes(deps, { pollMs: 10_000, heartbeatMs: 1 }));
+      // heartbeatMs 0: the first poll sends one, however fast it is (with 1 ms, a sub-millisecond poll sent none for 10 s).
+      .route(LOGS, logRoutes(deps, { pollMs: 10_000, heartbeatMs: 0 }));
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const tick = () => new Promise((r) => setTimeout(r, 20));
     const settles = async (done: () => boolean) => {
