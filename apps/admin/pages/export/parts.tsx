@@ -1,30 +1,12 @@
 import styled from 'styled-components';
-import { getColor } from '@zendeskgarden/react-theming';
-import { LG, MD } from '@zendeskgarden/react-typography';
+import { LG } from '@zendeskgarden/react-typography';
+
+export { GroupHeading, Panel, Subtle, TitleLine } from '../../components/panels.tsx';
 
 /* Layout pieces shared by the Data export page's sections. */
 
-/** A bordered card, as Admin Center draws each settings group. */
-export const Panel = styled.section`
-  box-sizing: border-box;
-  margin-bottom: ${(p) => p.theme.space.lg};
-  padding: ${(p) => p.theme.space.lg};
-  border: ${(p) => p.theme.borders.sm} ${(p) => getColor({ theme: p.theme, variable: 'border.default' })};
-  border-radius: ${(p) => p.theme.borderRadii.md};
-  background-color: ${(p) => getColor({ theme: p.theme, variable: 'background.default' })};
-`;
-
 export const PanelHeading = styled(LG).attrs({ tag: 'h2', isBold: true })`
   margin: 0 0 ${(p) => p.theme.space.sm};
-`;
-
-/** An h2 outside a panel, above a list of panels. */
-export const GroupHeading = styled(LG).attrs({ tag: 'h2', isBold: true })`
-  margin: ${(p) => p.theme.space.xl} 0 ${(p) => p.theme.space.md};
-`;
-
-export const Subtle = styled(MD)`
-  color: ${(p) => getColor({ theme: p.theme, variable: 'foreground.subtle' })};
 `;
 
 /** A row of controls that wraps on narrow windows. */
@@ -42,10 +24,3 @@ export const Stack = styled.div`
   margin-top: ${(p) => p.theme.space.md};
 `;
 
-export const TitleLine = styled.div`
-  display: flex;
-  flex-wrap: wrap;
-  align-items: center;
-  gap: ${(p) => p.theme.space.sm};
-  margin-bottom: ${(p) => p.theme.space.xs};
-`;
