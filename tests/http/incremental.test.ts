@@ -82,7 +82,10 @@ describe('incremental ticket export (cursor)', () => {
   });
 
   it('filters on generated_timestamp, not creation', async () => {
-    const since = Math.floor(Date.now() / 1000) - 1;
+    // From the next whole second, so that the fixtures made just before (over 1,000 tickets on a fast
+    // machine, more than one page) fall before the window and only the update is in it.
+    const since = Math.floor(Date.now() / 1000) + 1;
+    await new Promise((r) => setTimeout(r, since * 1000 - Date.now() + 5));
     const target = ids[5]!;
     await w.call('PUT', `/api/v2/tickets/${target}.json`, { body: { ticket: { priority: 'urgent' } } });
     const res = await w.call('GET', `/api/v2/incremental/tickets/cursor.json?start_time=${since}`);
