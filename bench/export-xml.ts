@@ -29,7 +29,8 @@ import { findAccountBySubdomain } from '../runner/core/accounts.ts';
 import { buildExport } from '../runner/exports/build.ts';
 import { readAhead } from '../runner/exports/snapshot.ts';
 import { writeZip } from '../runner/exports/zip.ts';
-import { benchUrl, ensureAccount, ensureDatabase, highWaterRss, rawBytes, type Target } from './export.ts';
+import { DATABASE, ensureAccount, highWaterRss, rawBytes, type Target } from './export.ts';
+import { ensureBenchDatabase } from './lib/database.ts';
 import type { BenchContext, BenchFigure, BenchReport } from './lib/types.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -229,8 +230,7 @@ function inChild(t: Target, subdomain: string, kind: Kind): Promise<Sample> {
 
 export default async function exportXmlBench(ctx: BenchContext): Promise<BenchReport> {
   const server = ctx.databaseUrl ?? DEFAULT_SERVER;
-  await ensureDatabase(server);
-  const pg: Target = { engine: 'postgres', url: benchUrl(server) };
+  const pg: Target = { engine: 'postgres', url: await ensureBenchDatabase(server, DATABASE) };
   const size = ctx.quick ? 10_000 : 200_000;
   const subdomain = `bench-export-${size}`;
   await ensureAccount(pg, subdomain, size, ctx.log);

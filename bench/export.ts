@@ -19,7 +19,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { createDb, type Database } from '../db/client.ts';
 import { tickets } from '../db/schema/index.ts';
 import { findAccountBySubdomain } from '../runner/core/accounts.ts';
@@ -28,10 +27,11 @@ import { loadScheduleHistory } from '../runner/core/schedules.ts';
 import { buildExport } from '../runner/exports/build.ts';
 import { writeZip } from '../runner/exports/zip.ts';
 import { seedBench } from './seed/generate.ts';
+import { ensureBenchDatabase } from './lib/database.ts';
 import type { BenchContext, BenchFigure, BenchReport } from './lib/types.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
-const DATABASE = 'deskbridge_bench_export';
+export const DATABASE = 'deskbridge_bench_export';
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 const PGLITE_DIR = path.join(tmpdir(), 'deskbridge-bench-export-pglite');
 const NOW = new Date('2026-11-01T00:00:00Z');
@@ -44,21 +44,7 @@ type Sample = { seconds: number; rows: number; zipBytes: number; rawBytes: numbe
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const MB = 1e6;
 
-export function benchUrl(serverUrl: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
-}
 
-export async function ensureDatabase(serverUrl: string) {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  try {
-    const [found] = await admin`select 1 from pg_database where datname = ${DATABASE}`;
-    if (!found) await admin.unsafe(`create database ${DATABASE}`);
-  } finally {
-    await admin.end();
-  }
-}
 
 const open = (t: Target, maxConnections = 4) => createDb({ url: t.url, dataDir: t.dataDir, maxConnections });
 
@@ -223,8 +209,7 @@ async function runSizes(runs: Run[], log: (m: string) => void) {
 
 export default async function exportBench(ctx: BenchContext): Promise<BenchReport> {
   const server = ctx.databaseUrl ?? DEFAULT_SERVER;
-  await ensureDatabase(server);
-  const pg: Target = { engine: 'postgres', url: benchUrl(server) };
+  const pg: Target = { engine: 'postgres', url: await ensureBenchDatabase(server, DATABASE) };
   const lite: Target = { engine: 'pglite', dataDir: PGLITE_DIR };
   const small = ctx.quick ? 10_000 : 100_000;
   const large = ctx.quick ? 50_000 : 1_000_000;

@@ -16,7 +16,6 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { z } from 'zod';
 import { createDb, type Database } from '../db/client.ts';
 import { integrationLogs, LOG_STATUSES } from '../db/schema/index.ts';
@@ -25,6 +24,7 @@ import { createAccount, createApiToken, findAccountBySubdomain } from '../runner
 import { systemClock } from '../runner/core/clock.ts';
 import { createApp } from '../runner/http/app.ts';
 import { decodeCursor, listPage, type LogFilter } from '../runner/logs/query.ts';
+import { ensureBenchDatabase } from './lib/database.ts';
 import type { BenchContext, BenchFigure, BenchReport } from './lib/types.ts';
 import { rng as seededRandom } from '../runner/demo/random.ts';
 
@@ -56,16 +56,7 @@ const dayStart = (day: number) => new Date(FIRST_DAY + day * DAY_MS).toISOString
 
 /** Opens (creating it when missing) the bench database on the server of `serverUrl`. */
 async function openBenchDatabase(serverUrl: string): Promise<Database> {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  try {
-    const [found] = await admin`select 1 from pg_database where datname = ${DATABASE}`;
-    if (!found) await admin.unsafe(`create database ${DATABASE}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${DATABASE}`;
-  return createDb({ url: url.toString(), maxConnections: 12 });
+  return createDb({ url: await ensureBenchDatabase(serverUrl, DATABASE), maxConnections: 12 });
 }
 
 async function ensureAccounts(database: Database): Promise<{ main: number; other: number }> {

@@ -31,6 +31,7 @@ import { createEngine, type Task } from '../runner/engine/engine.ts';
 import { enqueue } from '../runner/engine/queue.ts';
 import { ensureLogPartitions } from '../runner/logs/partitions.ts';
 import { createLogWriter } from '../runner/logs/writer.ts';
+import { ensureBenchDatabase } from './lib/database.ts';
 import type { BenchContext, BenchFigure, BenchReport } from './lib/types.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -48,21 +49,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function benchUrl(serverUrl: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
-}
 
-async function ensureDatabase(serverUrl: string): Promise<void> {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  try {
-    const [found] = await admin`select 1 from pg_database where datname = ${DATABASE}`;
-    if (!found) await admin.unsafe(`create database ${DATABASE}`);
-  } finally {
-    await admin.end();
-  }
-}
 
 async function ensureBenchAccount(database: Database): Promise<number> {
   const found = await findAccountBySubdomain(database.db, SUBDOMAIN);
@@ -311,8 +298,7 @@ async function rawLatency(database: Database, url: string, accountId: number, po
 
 export default async function queueBench(ctx: BenchContext): Promise<BenchReport> {
   const server = ctx.databaseUrl ?? DEFAULT_SERVER;
-  await ensureDatabase(server);
-  const url = benchUrl(server);
+  const url = await ensureBenchDatabase(server, DATABASE);
   const database = await createDb({ url, maxConnections: 4 });
   // Sized for a ~1-minute run on a busy 2-core machine, where the engine drains ~50 jobs/s per worker.
   const n = ctx.quick ? 400 : 1_500;
