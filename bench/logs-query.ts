@@ -23,6 +23,7 @@ import { loadConfig, testConfig } from '../runner/config.ts';
 import { createAccount, createApiToken, findAccountBySubdomain } from '../runner/core/accounts.ts';
 import { systemClock } from '../runner/core/clock.ts';
 import { createApp } from '../runner/http/app.ts';
+import { purgeLogs } from '../runner/logs/partitions.ts';
 import { decodeCursor, listPage, type LogFilter } from '../runner/logs/query.ts';
 import { ensureBenchDatabase } from './lib/database.ts';
 import type { BenchContext, BenchFigure, BenchReport } from './lib/types.ts';
@@ -372,7 +373,9 @@ async function purgeUnderLoad(database: Database, api: Api, terms: Terms, ticket
   const clients = [1, 2, 3, 4].map((seed) => client(9000 + seed));
   await new Promise((resolve) => setTimeout(resolve, beforeMs));
   const purgeStart = performance.now();
-  await database.db.execute(sql.raw(`drop table ${partitionName(0)}`));
+  // The product's purge (runner/logs/partitions.ts) with its cutoff at the end of the oldest day.
+  const purged = await purgeLogs(database, new Date(FIRST_DAY + DAY_MS), 0);
+  if (purged.droppedPartitions.join() !== partitionName(0)) throw new Error(`purge dropped ${purged.droppedPartitions.join(', ') || 'nothing'}, expected ${partitionName(0)}`);
   const purgeEnd = performance.now();
   // Let the requests queued behind the drop's lock finish.
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -418,7 +421,7 @@ export default async function run(ctx: BenchContext): Promise<BenchReport> {
         target: 'ratio ≈ 1 (≤ 1.5)', meets: deep[via].deep.p95 / deep[via].first.p95 <= 1.5,
       })),
       p95Figure({ label: 'HTTP products with errors (L5), 7-day window', lat: products }, pk),
-      { label: 'purge: drop the oldest day partition', value: purge.purgeMs, unit: 'ms', target: `≤ ${PURGE_TARGET_MS} ms`, meets: purge.purgeMs <= PURGE_TARGET_MS },
+      { label: 'purge of the oldest day (detach, then drop)', value: purge.purgeMs, unit: 'ms', target: `≤ ${PURGE_TARGET_MS} ms`, meets: purge.purgeMs <= PURGE_TARGET_MS },
       {
         label: 'HTTP first pages in flight during the purge, p95', value: purge.during.p95, unit: 'ms',
         baseline: { label: 'the same load before the purge, p95', value: purge.before.p95, unit: 'ms' }, ratio: purge.during.p95 / purge.before.p95,
@@ -450,8 +453,9 @@ export default async function run(ctx: BenchContext): Promise<BenchReport> {
         ...httpSeries.map(describe),
         `Deep page: ${samples} samples alternating page 1 and page 201 (SQL p50 ${deep.sql.first.p50.toFixed(2)} vs ${deep.sql.deep.p50.toFixed(2)} ms, `
           + `HTTP p50 ${deep.http.first.p50.toFixed(2)} vs ${deep.http.deep.p50.toFixed(2)} ms).`,
-        `Purge: ${purge.before.n} requests before, ${purge.during.n} in flight during the drop (p50 ${purge.during.p50.toFixed(1)} ms, p99 `
-          + `${purge.during.p99.toFixed(1)} ms). DROP TABLE of a partition takes an ACCESS EXCLUSIVE lock on the parent, so it waits for the reads in flight and new reads queue behind it.`,
+        `Purge: ${purge.before.n} requests before, ${purge.during.n} in flight during the purge (p50 ${purge.during.p50.toFixed(1)} ms, p99 `
+          + `${purge.during.p99.toFixed(1)} ms). The purge detaches the day (a catalog change: the parent's exclusive lock is held for milliseconds), `
+          + 'then drops the detached table, whose file removal blocks no reader (dropping the attached partition held the lock through the unlink: 0.6 s).',
         `Primary-key lookup of random rows by id and ts (one partition's index and heap page): p50 ${pk.p50.toFixed(2)} / p95 ${pk.p95.toFixed(2)} / `
           + `p99 ${pk.p99.toFixed(2)} ms (n=${pk.n}). Until #4 the baseline was a lookup by id alone, which probes the primary key of every day partition.`,
       ],

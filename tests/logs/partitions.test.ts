@@ -146,6 +146,19 @@ describe('purgeLogs', () => {
     expect((await placement()).integration_logs_p20261113).toEqual(['2026-11-13T00:00:00.000Z', '2026-11-13T11:59:59.999Z', '2026-11-13T12:00:00.000Z', '2026-11-13T23:00:00.000Z']);
   });
 
+  it('drops a day table a crash left detached, and never touches attached days after the cutoff', async () => {
+    await week();
+    // A purge that died between its detach and its drop leaves the day as a plain table.
+    await database.db.execute(sql`alter table integration_logs detach partition integration_logs_p20261111`);
+
+    const result = await purgeLogs(database, now, 7);
+
+    expect(result.droppedPartitions).toEqual(['integration_logs_p20261111', 'integration_logs_p20261112']);
+    const leftover = await database.rows<{ n: string }>(sql`select count(*)::text as n from pg_class where relname like 'integration_logs_p2026111%' and relname < 'integration_logs_p20261113'`);
+    expect(leftover[0]!.n).toBe('0');
+    expect(Object.keys(await placement()).sort()).toEqual(['integration_logs_default', 'integration_logs_p20261113', 'integration_logs_p20261114']);
+  });
+
   it('is harmless when run again', async () => {
     await week();
     await purgeLogs(database, now, 7);
