@@ -13,6 +13,8 @@ const apps = path.join(repo, 'apps');
  */
 const entries: Record<string, string> = {
   admin: path.join(apps, 'index.html'),
+  // deskbridge's agent view (/agent); the sidebar it hosts is built by vite.sidebar.config.ts into assets/.
+  agent: path.join(apps, 'agent/index.html'),
 };
 
 // `vite` (dev) answers the pages itself and hands the API to `npm run dev` on port 3000.

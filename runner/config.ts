@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { isRsaPublicKey } from './http/zaf-jwt.ts';
 
 /**
  * The only reader of process.env. Every setting is documented in README.md › Settings.
@@ -23,6 +24,8 @@ const schema = z.object({
   DEMO_PASSWORD: z.string().min(8).optional(),
   DEMO_API_TOKEN: z.string().min(16).optional(),
   DEMO_TICKETS: z.coerce.number().int().min(0).max(100_000).default(2000),
+  /** Seconds between two bursts of demo integration traffic against the local sandboxes; 0 turns it off. */
+  DEMO_TRAFFIC_SECONDS: z.coerce.number().min(0).max(3600).default(4),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
   /** Mark cookies Secure (set when served over HTTPS). */
   COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
@@ -64,6 +67,8 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('deskbridge <no-reply@localhost>'),
   /** Absolute origin put in emailed links; default `http://localhost:<PORT>`. */
   PUBLIC_URL: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://').optional(),
+  /** PEM RSA public key verifying ZAF JWTs (RS256) sent by the ticket sidebar app; unset = only session / API token auth. */
+  ZAF_PUBLIC_KEY: z.string().refine(isRsaPublicKey, 'must be a PEM RSA public key (-----BEGIN PUBLIC KEY-----…)').optional(),
 }).transform((c) => ({
   ...c,
   // An in-memory database has no folder of its own; its files still need a disk.

@@ -11,8 +11,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const built = path.join(repo, 'dist/web/index.html');
-const sources = [path.join(repo, 'apps'), path.join(repo, 'vite.config.ts')];
+// Each build: the file it writes last, what it is built from, and Vite's arguments. The ticket
+// sidebar (the ZAF app) builds into the top-level assets/ that manifest.json points at.
+const targets = [
+  { label: 'the web pages (dist/web)', built: path.join(repo, 'dist/web/index.html'), sources: [path.join(repo, 'apps'), path.join(repo, 'vite.config.ts')], args: ['build'] },
+  {
+    label: 'the ticket sidebar app (assets/)',
+    built: path.join(repo, 'assets/iframe.html'),
+    sources: ['apps/sidebar', 'apps/shared', 'translations', 'vite.sidebar.config.ts'].map((p) => path.join(repo, p)),
+    args: ['build', '--config', 'vite.sidebar.config.ts'],
+  },
+];
 const lock = path.join(repo, 'dist/.web-build.lock');
 // A lock this old belongs to a build that was killed; a real build takes seconds.
 const STALE_LOCK_MS = 5 * 60_000;
@@ -29,8 +38,9 @@ function newest(target) {
   return latest;
 }
 
-const builtAt = () => (existsSync(built) ? statSync(built).mtimeMs : 0);
-const fresh = () => builtAt() > 0 && builtAt() >= Math.max(...sources.map(newest));
+const builtAt = (target) => (existsSync(target.built) ? statSync(target.built).mtimeMs : 0);
+const isFresh = (target) => builtAt(target) > 0 && builtAt(target) >= Math.max(...target.sources.map(newest));
+const fresh = () => targets.every(isFresh);
 /** Fresh, and no other process in the middle of replacing it. */
 const upToDate = () => !existsSync(lock) && fresh();
 
@@ -50,12 +60,12 @@ async function acquireLock() {
   }
 }
 
-function build() {
-  console.log(builtAt() === 0 ? 'building the web pages (dist/web)…' : 'web sources changed; rebuilding dist/web…');
+function build(target) {
+  console.log(builtAt(target) === 0 ? `building ${target.label}…` : `sources changed; rebuilding ${target.label}…`);
   const vite = path.join(repo, 'node_modules/.bin', process.platform === 'win32' ? 'vite.cmd' : 'vite');
   // A caller's NODE_ENV (vitest sets `test`) would make Vite bundle React's development build.
   const env = { ...process.env, NODE_ENV: 'production' };
-  const result = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: repo, env, stdio: 'inherit', shell: process.platform === 'win32' });
+  const result = spawnSync(vite, [...target.args, '--logLevel', 'warn'], { cwd: repo, env, stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.error) {
     console.error(`could not run ${vite}: ${result.error.message}`);
     return 1;
@@ -67,7 +77,8 @@ if (!upToDate() && (await acquireLock())) {
   let status;
   try {
     // Another process may have finished a build between the first look and taking the lock.
-    status = fresh() ? 0 : build();
+    status = 0;
+    for (const target of targets) if (status === 0 && !isFresh(target)) status = build(target);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

@@ -7,3 +7,8 @@ export * from './schedules.ts';
 export * from './metrics.ts';
 export * from './runner.ts';
 export * from './exports.ts';
+export * from './integrations-data.ts';
+export * from './integration-connections.ts';
+export * from './zis.ts';
+export * from './bots.ts';
+export * from './actions.ts';

@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { connectorInstallations, jobs, outboxEvents } from '../../db/schema/index.ts';
 import type { Clock } from '../core/clock.ts';
 import type { AnyConnector, DomainEvent, DomainEventType } from '../sdk/index.ts';
+import { queueZisJobs } from '../zis/dispatch.ts';
 import { DEFAULT_MAX_ATTEMPTS } from './queue.ts';
 
 /**
@@ -34,6 +35,8 @@ export async function dispatchOutbox(database: Database, connectors: Map<string,
         };
       }));
     for (let i = 0; i < rows.length; i += 500) await tx.insert(jobs).values(rows.slice(i, i + 500)).onConflictDoNothing();
+    // Private integrations' job specs bound to these events, in the same transaction.
+    await queueZisJobs(tx, events, now);
     await tx.delete(outboxEvents).where(inArray(outboxEvents.id, events.map((e) => e.id)));
     return events.length;
   });

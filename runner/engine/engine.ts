@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Database } from '../../db/client.ts';
-import type { ConnectorInstallation, Job } from '../../db/schema/index.ts';
+import { and, eq, inArray } from 'drizzle-orm';
+import { connectorInstallations, type ConnectorInstallation, type Job } from '../../db/schema/index.ts';
 import type { Clock } from '../core/clock.ts';
 import type { SecretBox } from '../core/crypto.ts';
 import { AppError } from '../core/errors.ts';
@@ -9,9 +10,11 @@ import {
   HttpError, PermanentError, RetryableError,
   type AnyConnector, type DomainEvent, type HandlerContext, type LogDetails, type Logger, type LogStatus, type WebhookRequest,
 } from '../sdk/index.ts';
+import { createDeskbridgeData } from './data.ts';
 import { dispatchOutbox } from './dispatcher.ts';
 import { createHttpClient } from './http-client.ts';
 import { findInstallation, openCredentials, saveCredentials, secretValues } from './installations.ts';
+import { createInstallationStore } from './store.ts';
 import {
   claimJobs, completeJob, enqueue, failJob, heartbeat, reapExpiredLeases, releaseJobs, type EnqueueInput, type FailureInfo,
 } from './queue.ts';
@@ -49,6 +52,8 @@ export type EngineOptions = {
   dispatch?: boolean;
   fetch?: typeof fetch;
   onError?: (message: string, err: unknown) => void;
+  /** How often connector schedules are checked for a new slot (default 5 s). */
+  scheduleCheckMs?: number;
 };
 
 export type Engine = ReturnType<typeof createEngine>;
@@ -150,13 +155,15 @@ export function createEngine(opts: EngineOptions) {
           log,
           enqueue: (name, payload, o = {}) => enqueueJob({
             accountId: job.accountId, kind: 'job', name, payload, connectorId: connector.id, installationId: install.id,
-            ticketId: o.ticketId ?? job.ticketId, priority: o.priority ?? 0, idempotencyKey: o.idempotencyKey ?? null,
+            ticketId: o.ticketId === undefined ? job.ticketId : o.ticketId, priority: o.priority ?? 0, idempotencyKey: o.idempotencyKey ?? null,
             maxAttempts: connector.maxAttempts, runAt: new Date(clock.now().getTime() + (o.delayMs ?? 0)),
           }),
           saveCredentials: async (next) => {
             await saveCredentials(database.db, opts.secrets, install, next, clock);
             setSecrets([...secretValues(credentials), ...secretValues(next)]);
           },
+          data: createDeskbridgeData({ database, clock, accountId: job.accountId, actorName: `${connector.displayName} integration`, onChange: poke }),
+          store: createInstallationStore(database, clock, job.accountId, install.id),
           job: { id: job.id, attempt: job.attempts, maxAttempts: job.maxAttempts },
           signal,
           now: () => clock.now(),
@@ -249,11 +256,51 @@ export function createEngine(opts: EngineOptions) {
         }).catch((err) => onError('log row lost', err));
       }
     }
+    await enqueueSchedules();
     const free = concurrency - inflight.size;
     if (free <= 0) return 0;
     const claimed = await claimJobs(database, { workerId, limit: free, leaseMs, connectorLimits, kinds }, clock);
     for (const job of claimed) start1(job);
     return claimed.length;
+  }
+
+  // ---- connector schedules ------------------------------------------------------------------------
+  const scheduled = opts.connectors.filter((c) => c.schedules && Object.keys(c.schedules).length > 0);
+  const scheduleCheckMs = opts.scheduleCheckMs ?? 5_000;
+  let lastScheduleCheck = -Infinity;
+  /** The slot last queued per `installation:job`, so a process inserts once per slot, not once per check. */
+  const queuedSlots = new Map<string, number>();
+
+  /**
+   * Queues each enabled installation's scheduled jobs for the current time slot. The idempotency key
+   * names the slot, so several processes (or a restart) queue each slot once.
+   */
+  async function enqueueSchedules() {
+    const now = clock.now().getTime();
+    if (scheduled.length === 0 || now - lastScheduleCheck < scheduleCheckMs) return;
+    lastScheduleCheck = now;
+    const installs = await database.db.select().from(connectorInstallations).where(and(
+      eq(connectorInstallations.enabled, true), inArray(connectorInstallations.connectorId, scheduled.map((c) => c.id)),
+    ));
+    for (const install of installs) {
+      const connector = registry.get(install.connectorId)!;
+      const settings = connector.settings.safeParse(install.settings);
+      if (!settings.success) continue; // its jobs would fail on the same settings; the Connections page shows why
+      for (const [name, schedule] of Object.entries(connector.schedules ?? {})) {
+        const seconds = typeof schedule.everySeconds === 'function' ? schedule.everySeconds(settings.data) : schedule.everySeconds;
+        if (!(seconds > 0)) continue;
+        const everyMs = seconds * 1000;
+        const slot = Math.floor(now / everyMs);
+        const key = `${install.id}:${name}`;
+        if (queuedSlots.get(key) === slot) continue;
+        await enqueueJob({
+          accountId: install.accountId, kind: 'job', name, payload: { slot: new Date(slot * everyMs).toISOString() },
+          connectorId: connector.id, installationId: install.id, ticketId: null, priority: 0,
+          idempotencyKey: `schedule:${install.id}:${name}:${slot}`, maxAttempts: connector.maxAttempts, runAt: new Date(now),
+        });
+        queuedSlots.set(key, slot);
+      }
+    }
   }
 
   function productOf(job: Job): string {
@@ -342,6 +389,26 @@ export function createEngine(opts: EngineOptions) {
         if (n === 0) return;
       }
     },
+    /**
+     * The installation a public webhook address `/webhooks/{connector}/{key}` stands for: the account's
+     * enabled installation of that connector whose id is `key` or whose `webhookKey(settings)` is `key`
+     * (case-insensitive: shop domains and app ids arrive in any case).
+     */
+    async findWebhookInstallation(accountId: number, connectorId: string, key: string): Promise<number> {
+      const connector = registry.get(connectorId);
+      if (connector?.webhooks?.inbound) {
+        const rows = await database.db.select().from(connectorInstallations).where(and(
+          eq(connectorInstallations.accountId, accountId), eq(connectorInstallations.connectorId, connectorId), eq(connectorInstallations.enabled, true),
+        )).orderBy(connectorInstallations.id);
+        const wanted = key.toLowerCase();
+        const match = rows.find((r) => String(r.id) === key) ?? rows.find((r) => {
+          const settings = connector.settings.safeParse(r.settings);
+          return settings.success && connector.webhookKey?.(settings.data)?.toLowerCase() === wanted;
+        });
+        if (match) return match.id;
+      }
+      throw new AppError(404, 'RecordNotFound', `No ${connector?.displayName ?? connectorId} connection answers at this webhook address`);
+    },
     /** Inbound webhook (SPEC R6): verified on the raw body, then queued; the handler runs as a job. */
     async acceptWebhook(accountId: number, installationId: number, name: string, req: WebhookRequest) {
       let install: ConnectorInstallation;
@@ -351,9 +418,23 @@ export function createEngine(opts: EngineOptions) {
       if (!connector || !hook || !install.enabled) throw new AppError(404, 'RecordNotFound', 'No such webhook endpoint');
       if (hook.verify) {
         const settings = connector.settings.safeParse(install.settings);
-        const credentials = openCredentials(opts.secrets, install);
-        const ok = settings.success && (await hook.verify(req, { settings: settings.data, credentials }));
-        if (!ok) throw new AppError(401, 'InvalidSignature', 'The webhook signature does not match');
+        let problem = settings.success ? 'the signature does not match' : 'the connection settings are invalid';
+        if (settings.success) {
+          try {
+            if (await hook.verify(req, { settings: settings.data, credentials: openCredentials(opts.secrets, install) })) problem = '';
+          } catch {
+            problem = 'the signature could not be checked (are the connection credentials complete?)';
+          }
+        }
+        if (problem) {
+          // An admin must be able to see refused deliveries (a wrong secret, a forger): one row each, nothing queued.
+          await opts.logs.write({
+            accountId, product: connector.product, status: 'warning',
+            description: `${connector.displayName} webhook refused for connection "${install.name}": ${problem} (answered 401, nothing stored)`,
+            details: { installation_id: install.id, installation: install.name, webhook: name, received_at: req.receivedAt },
+          }).catch((err) => onError('log row lost', err));
+          throw new AppError(401, 'InvalidSignature', 'The webhook signature does not match');
+        }
       }
       const key = hook.dedupeKey?.(req);
       return enqueueJob({

@@ -6,6 +6,7 @@ import { createSecretBox, resolveEncryptionKey } from '../core/crypto.ts';
 import { connectors as registeredConnectors } from '../connectors/index.ts';
 import { EXPORT_TASK, purgeExpiredExports } from '../exports/requests.ts';
 import { exportTask } from '../exports/task.ts';
+import { ZIS_TASK, zisTask } from '../zis/runner.ts';
 import { createMailer } from '../mail.ts';
 import { ensureLogPartitions, purgeLogs } from '../logs/partitions.ts';
 import { createLogWriter } from '../logs/writer.ts';
@@ -27,9 +28,13 @@ export async function startRunner(opts: {
   const connectors = opts.connectors ?? registeredConnectors;
   const key = resolveEncryptionKey({ key: config.ENCRYPTION_KEY, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production' });
   const logs = createLogWriter(database, { onError: (err) => console.error('integration log:', err instanceof Error ? err.message : err) });
-  const tasks: Record<string, Task> = { [EXPORT_TASK]: exportTask({ config, mailer: createMailer(config, database) }), ...opts.tasks };
+  // One box for connector credentials and private integrations' connections: both open what the HTTP side sealed.
+  const secrets = createSecretBox(key);
+  const tasks: Record<string, Task> = {
+    [EXPORT_TASK]: exportTask({ config, mailer: createMailer(config, database) }), [ZIS_TASK]: zisTask({ secrets }), ...opts.tasks,
+  };
   const engine = createEngine({
-    database, clock, logs, connectors, secrets: createSecretBox(key), tasks,
+    database, clock, logs, connectors, secrets, tasks,
     concurrency: config.WORKER_CONCURRENCY, leaseMs: config.JOB_LEASE_SECONDS * 1000,
     jobTimeoutMs: config.JOB_TIMEOUT_SECONDS * 1000, httpTimeoutMs: config.HTTP_TIMEOUT_SECONDS * 1000,
     onError: (msg, err) => console.error(`${msg}:`, err instanceof Error ? err.message : err),

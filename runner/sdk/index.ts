@@ -117,9 +117,66 @@ export class RetryableError extends Error {
   }
 }
 
+// ---- deskbridge's own records, as a connector may read and change them -----------------------
+
+export type UserChanges = {
+  name?: string; email?: string | null; phone?: string | null; organization_id?: number | null;
+  tags?: string[]; external_id?: string | null;
+};
+export type OrganizationChanges = { name?: string; domain_names?: string[]; tags?: string[]; external_id?: string | null; notes?: string | null };
+
+/** A customer profile from another system (Zendesk's profiles API shape), attached to one user. */
+export type CustomerProfile = {
+  id: string; user_id: number; source: string; type: string; name: string | null;
+  identifiers: { type: string; value: string }[]; attributes: Record<string, unknown>; created_at: string; updated_at: string;
+};
+/** Something a customer did in another system (an order placed, a fulfillment), on the user's timeline. */
+export type CustomerEvent = {
+  id: string; user_id: number; profile_id: string | null; source: string; type: string; description: string;
+  properties: Record<string, unknown>; created_at: string; received_at: string;
+};
+
+/**
+ * The account's records a handler may touch. Changes are made as the integration (not as a person),
+ * publish domain events like any other change, and are limited to the job's account.
+ */
+export type DeskbridgeData = {
+  users: {
+    get(id: number): Promise<UserSnapshot | null>;
+    /** Users whose field equals the value (email compared case-insensitively); several when it is ambiguous. */
+    find(by: { email?: string; name?: string; external_id?: string; phone?: string }): Promise<UserSnapshot[]>;
+    /** Creates an end user. */
+    create(input: UserChanges & { name: string }): Promise<UserSnapshot>;
+    update(id: number, changes: UserChanges): Promise<UserSnapshot>;
+  };
+  organizations: {
+    get(id: number): Promise<OrganizationSnapshot | null>;
+    find(by: { name?: string; external_id?: string }): Promise<OrganizationSnapshot[]>;
+    create(input: OrganizationChanges & { name: string }): Promise<OrganizationSnapshot>;
+    update(id: number, changes: OrganizationChanges): Promise<OrganizationSnapshot>;
+  };
+  tickets: { get(id: number): Promise<TicketSnapshot | null> };
+  profiles: {
+    /** Finds the profile of `source`/`type` holding any of the identifiers, else creates it; merges identifiers and attributes. */
+    upsert(input: { user_id: number; source: string; type: string; name?: string | null; identifiers: { type: string; value: string }[]; attributes?: Record<string, unknown> }): Promise<CustomerProfile>;
+    find(by: { source: string; type?: string; identifier: { type: string; value: string } }): Promise<CustomerProfile | null>;
+  };
+  events: {
+    record(input: { user_id: number; profile_id?: string | null; source: string; type: string; description: string; properties?: Record<string, unknown>; created_at?: string }): Promise<CustomerEvent>;
+  };
+};
+
+/** A small JSON key-value store per installation: sync cursors, links between remote and local ids. */
+export type KeyValueStore = {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+};
+
 // ---- Handler context ---------------------------------------------------------------------------
 
-export type EnqueueOptions = { delayMs?: number; idempotencyKey?: string; ticketId?: number; priority?: number };
+/** `ticketId`: the ticket the job's log rows are filed under; by default the current job's, `null` for none. */
+export type EnqueueOptions = { delayMs?: number; idempotencyKey?: string; ticketId?: number | null; priority?: number };
 
 export type HandlerContext<S = unknown, C = unknown> = {
   accountId: number;
@@ -132,6 +189,10 @@ export type HandlerContext<S = unknown, C = unknown> = {
   enqueue(job: string, payload?: unknown, opts?: EnqueueOptions): Promise<{ id: number; created: boolean }>;
   /** Stores new credentials (e.g. a refreshed OAuth token), encrypted; later attempts see them. */
   saveCredentials(credentials: C): Promise<void>;
+  /** The account's users, organizations, tickets, profiles and events. */
+  data: DeskbridgeData;
+  /** This installation's own key-value store. */
+  store: KeyValueStore;
   job: { id: number; attempt: number; maxAttempts: number };
   /** Aborted when the job times out or the worker stops. */
   signal: AbortSignal;
@@ -175,8 +236,21 @@ export type ConnectorDefinition<SS extends z.ZodType = z.ZodType, CS extends z.Z
   concurrency?: number;
   maxAttempts?: number;
   on?: { [E in DomainEventType]?: (ctx: HandlerContext<z.infer<SS>, Infer<CS>>, event: DomainEvent<E>) => Promise<void> };
+  /**
+   * Webhooks by name. The one named `inbound` is also reachable at `POST /webhooks/{connector id}/{key}`,
+   * where key is the installation id or the value `webhookKey` derives from its settings (a shop domain,
+   * an app id); other names at `POST /api/v2/integrations/webhooks/{installation id}/{name}`.
+   */
   webhooks?: Record<string, WebhookDefinition<z.infer<SS>, Infer<CS>>>;
+  /** The `{key}` of this connector's public webhook address for one installation (see `webhooks`). */
+  webhookKey?: (settings: z.infer<SS>) => string | undefined;
   jobs?: Record<string, (ctx: HandlerContext<z.infer<SS>, Infer<CS>>, payload: unknown) => Promise<void>>;
+  /**
+   * Jobs the engine queues on a timer for every enabled installation: `{ poll: { everySeconds: 300 } }`
+   * runs `jobs.poll` once per 5-minute slot (payload `{ slot }`, the slot's start as ISO text), whatever
+   * the number of runner processes. The interval may depend on the installation's settings.
+   */
+  schedules?: Record<string, { everySeconds: number | ((settings: z.infer<SS>) => number) }>;
 };
 
 /** Declares a connector; the identity function that gives handlers their types. */
@@ -184,6 +258,9 @@ export function defineConnector<SS extends z.ZodType, CS extends z.ZodType | und
   def: ConnectorDefinition<SS, CS>,
 ): ConnectorDefinition<SS, CS> {
   if (!/^[a-z][a-z0-9_-]*$/.test(def.id)) throw new Error(`Connector id "${def.id}" must be lower-case letters, digits, - or _`);
+  for (const name of Object.keys(def.schedules ?? {})) {
+    if (!def.jobs?.[name]) throw new Error(`Connector "${def.id}" schedules "${name}" but has no job of that name`);
+  }
   return def;
 }
 
