@@ -19,8 +19,12 @@ export default defineConfig({
   build: {
     outDir: path.join(repo, 'assets'),
     emptyOutDir: true,
-    // Flat: assets/iframe.html beside assets/iframe-<hash>.js, as Zendesk apps lay them out.
+    // Flat: assets/iframe.html beside assets/iframe.js, as Zendesk apps lay them out. Fixed names
+    // (no content hash): the folder is committed, and a rebuild must not leave a changed tree behind.
     assetsDir: '',
-    rolldownOptions: { input: { iframe: path.join(sidebar, 'iframe.html') } },
+    rolldownOptions: {
+      input: { iframe: path.join(sidebar, 'iframe.html') },
+      output: { entryFileNames: '[name].js', chunkFileNames: '[name].js', assetFileNames: '[name][extname]' },
+    },
   },
 });
