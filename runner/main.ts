@@ -6,7 +6,7 @@ import { createDb } from '../db/client.ts';
 import { closeSolvedTickets } from './core/auto-close.ts';
 import { loadConfig } from './config.ts';
 import { systemClock } from './core/clock.ts';
-import { sandboxRoutes, startDemoTraffic } from './demo/integrations/index.ts';
+import { createDemoIntegrations, sandboxRoutes, startDemoTraffic } from './demo/integrations/index.ts';
 import { seedDemoAccount, seedDemoTickets, type DemoProgress } from './demo/seed-demo.ts';
 import { createApp } from './http/app.ts';
 import { startRunner } from './engine/runtime.ts';
@@ -44,7 +44,8 @@ async function main() {
     }
   }
   // The demo's third-party stand-ins answer on the same server, so connectors reach them over real HTTP.
-  const sandboxes = config.DEMO ? sandboxRoutes() : null;
+  const demos = config.DEMO ? createDemoIntegrations() : [];
+  const sandboxes = config.DEMO ? sandboxRoutes(demos) : null;
   const fetchHandler = (req: Request) => (sandboxes && new URL(req.url).pathname.startsWith('/sandbox/') ? sandboxes.fetch(req) : app.fetch(req));
   let traffic: { stop(): void } | null = null;
   const server = serve({ fetch: fetchHandler, port: config.PORT, hostname: config.HOST }, (info) => {
@@ -53,7 +54,7 @@ async function main() {
     if (config.DEMO && config.DEMO_TRAFFIC_SECONDS > 0) {
       startDemoTraffic({
         database, clock: systemClock, secrets: runner.engine.secrets, baseUrl: `http://${['0.0.0.0', '::'].includes(config.HOST) ? '127.0.0.1' : config.HOST}:${info.port}`,
-        everyMs: config.DEMO_TRAFFIC_SECONDS * 1000, say,
+        everyMs: config.DEMO_TRAFFIC_SECONDS * 1000, say, list: demos,
       }).then((t) => { traffic = t; }).catch((err) => console.error('demo integrations failed:', err instanceof Error ? err.message : err));
     }
   });

@@ -1,8 +1,9 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { actionFlows, customActions, type ActionInput, type CustomAction, type SavedVariable } from '../../db/schema/index.ts';
 import { callApi, type CallEnv, type CallResult } from '../bots/api-call.ts';
 import { checkConnection, mergeTemplate, templateShape, type RequestFieldsInput } from '../bots/request.ts';
+import { deleteRecord, nameTakenBy, writeRecord } from '../bots/records.ts';
 import { recordInvalid } from '../bots/steps.ts';
 import type { Clock } from '../core/clock.ts';
 import { AppError, notFound } from '../core/errors.ts';
@@ -29,22 +30,16 @@ export async function saveAction(q: Queryable, accountId: number, input: ActionI
   const name = input.name ?? current?.name;
   if (!name) errors.name = [{ description: 'is required' }];
   else {
-    const [clash] = await q.select({ id: customActions.id }).from(customActions)
-      .where(and(eq(customActions.accountId, accountId), eq(customActions.name, name), current ? ne(customActions.id, current.id) : undefined));
-    if (clash) errors.name = [{ description: `is already used by action ${clash.id}` }];
+    const clash = await nameTakenBy(q, customActions, accountId, name, current?.id);
+    if (clash) errors.name = [{ description: `is already used by action ${clash}` }];
   }
   if (columns) Object.assign(errors, await checkConnection(q, accountId, columns.connectionName, columns.url));
   if (Object.keys(errors).length > 0 || !columns || !name) throw recordInvalid(errors);
   const values = {
     ...columns, name, description: input.description ?? current?.description ?? '',
-    inputs: input.inputs ?? current?.inputs ?? [], outputs: input.outputs ?? current?.outputs ?? [], updatedAt: clock.now(),
+    inputs: input.inputs ?? current?.inputs ?? [], outputs: input.outputs ?? current?.outputs ?? [],
   };
-  if (current) {
-    const [row] = await q.update(customActions).set(values).where(and(eq(customActions.accountId, accountId), eq(customActions.id, current.id))).returning();
-    return row!;
-  }
-  const [row] = await q.insert(customActions).values({ ...values, accountId, createdAt: clock.now() }).returning();
-  return row!;
+  return writeRecord<CustomAction>(q, customActions, accountId, values, clock, current?.id);
 }
 
 /** An action a flow still runs cannot go: the flow would break on its next run. */
@@ -55,7 +50,7 @@ export async function deleteAction(q: Queryable, accountId: number, id: number):
   if (users.length > 0) {
     throw new AppError(409, 'ActionInUse', `Action ${id} is used by action flow(s) ${users.map((f) => `"${f.name}" (${f.id})`).join(', ')}; remove it from them first`);
   }
-  await q.delete(customActions).where(and(eq(customActions.accountId, accountId), eq(customActions.id, id)));
+  await deleteRecord(q, customActions, accountId, id);
 }
 
 /** "Test run of action "Get order"", "Action "Get order"": how log rows name a run. */

@@ -1,7 +1,8 @@
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { actionFlows, customActions, type ActionFlow, type ActionFlowStep, type ActionInput, type CustomAction } from '../../db/schema/index.ts';
 import type { CallEnv, CallResult } from '../bots/api-call.ts';
+import { deleteRecord, nameTakenBy, writeRecord } from '../bots/records.ts';
 import { recordInvalid } from '../bots/steps.ts';
 import type { Clock } from '../core/clock.ts';
 import { notFound, type FieldErrors } from '../core/errors.ts';
@@ -54,25 +55,18 @@ export async function saveFlow(q: Queryable, accountId: number, input: FlowInput
   const steps = input.steps ?? current?.steps;
   if (!name) errors.name = [{ description: 'is required' }];
   else {
-    const [clash] = await q.select({ id: actionFlows.id }).from(actionFlows)
-      .where(and(eq(actionFlows.accountId, accountId), eq(actionFlows.name, name), current ? ne(actionFlows.id, current.id) : undefined));
-    if (clash) errors.name = [{ description: `is already used by action flow ${clash.id}` }];
+    const clash = await nameTakenBy(q, actionFlows, accountId, name, current?.id);
+    if (clash) errors.name = [{ description: `is already used by action flow ${clash}` }];
   }
   if (!steps) errors.steps = [{ description: 'is required' }];
   else Object.assign(errors, await checkSteps(q, accountId, steps));
   if (Object.keys(errors).length > 0 || !name || !steps) throw recordInvalid(errors);
-  const values = { name, description: input.description ?? current?.description ?? '', inputs: input.inputs ?? current?.inputs ?? [], steps, updatedAt: clock.now() };
-  if (current) {
-    const [row] = await q.update(actionFlows).set(values).where(and(eq(actionFlows.accountId, accountId), eq(actionFlows.id, current.id))).returning();
-    return row!;
-  }
-  const [row] = await q.insert(actionFlows).values({ ...values, accountId, createdAt: clock.now() }).returning();
-  return row!;
+  const values = { name, description: input.description ?? current?.description ?? '', inputs: input.inputs ?? current?.inputs ?? [], steps };
+  return writeRecord<ActionFlow>(q, actionFlows, accountId, values, clock, current?.id);
 }
 
 export async function deleteFlow(q: Queryable, accountId: number, id: number): Promise<void> {
-  const gone = await q.delete(actionFlows).where(and(eq(actionFlows.accountId, accountId), eq(actionFlows.id, id))).returning({ id: actionFlows.id });
-  if (gone.length === 0) throw notFound('Action flow');
+  if (!(await deleteRecord(q, actionFlows, accountId, id))) throw notFound('Action flow');
 }
 
 export type StepRun = {

@@ -70,16 +70,20 @@ export async function callApi(env: CallEnv, label: string, tpl: RequestTemplate,
   }
   const secrets = connection?.secretValues() ?? [];
 
+  // A backstop a little after the client's own timeout: seen in tests under load, the client's
+  // AbortSignal.timeout did not fire, and a bot must never wait longer than its step allows.
+  const backstop = new AbortController();
+  const timer = setTimeout(() => backstop.abort(), tpl.timeoutMs + 100);
   let res;
   try {
     res = await runHttpAction({
-      method: tpl.method, url, connection, timeoutMs: tpl.timeoutMs, log,
+      method: tpl.method, url, connection, timeoutMs: tpl.timeoutMs, log, signal: backstop.signal,
       headers: Object.fromEntries(Object.entries(tpl.headers).map(([k, v]) => [k, renderText(v, variables)])),
       body: tpl.body === null || tpl.body === undefined ? undefined : renderTemplate(tpl.body, variables),
       ...(env.fetch ? { fetch: env.fetch } : {}),
     });
   } catch (err) {
-    if (err instanceof RetryableError && err.code === 'Timeout') {
+    if (backstop.signal.aborted || (err instanceof RetryableError && err.code === 'Timeout')) {
       log.warn(`${label}: ${shown} timed out after ${tpl.timeoutMs} ms`, { ...about, timeout_ms: tpl.timeoutMs });
       return failure('Timeout', `${shown} timed out after ${tpl.timeoutMs} ms`);
     }
@@ -87,6 +91,8 @@ export async function callApi(env: CallEnv, label: string, tpl: RequestTemplate,
     const message = (err as Error).message;
     log.error(`${label} ${err instanceof PermanentError ? 'refused' : 'failed'}: ${message}`, { ...about, error: { code, message } });
     return failure(code, message);
+  } finally {
+    clearTimeout(timer);
   }
 
   const excerpt = scrub(res.text.slice(0, EXCERPT), secrets);

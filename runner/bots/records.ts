@@ -21,3 +21,9 @@ export async function writeRecord<R>(q: Queryable, table: NamedTable, accountId:
     : await q.update(table).set({ ...values, updatedAt: now }).where(and(eq(table.accountId, accountId), eq(table.id, currentId))).returning();
   return (rows as R[])[0]!;
 }
+
+/** Deletes the account's row of that id; false when there was none. */
+export async function deleteRecord(q: Queryable, table: NamedTable, accountId: number, id: number): Promise<boolean> {
+  const gone = await q.delete(table).where(and(eq(table.accountId, accountId), eq(table.id, id))).returning({ id: table.id });
+  return gone.length > 0;
+}

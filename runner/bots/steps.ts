@@ -1,10 +1,11 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { botSteps, type BotStep, type SavedVariable } from '../../db/schema/index.ts';
 import type { Clock } from '../core/clock.ts';
 import { AppError, notFound, type FieldErrors } from '../core/errors.ts';
 import { iso } from '../core/format.ts';
 import { callApi, type CallEnv, type CallResult } from './api-call.ts';
+import { deleteRecord, nameTakenBy, writeRecord } from './records.ts';
 import { checkConnection, mergeTemplate, templateShape, type RequestFieldsInput } from './request.ts';
 
 export type StepInput = RequestFieldsInput & { name?: string | undefined; save_variables?: SavedVariable[] | undefined };
@@ -31,24 +32,17 @@ export async function saveStep(q: Queryable, accountId: number, input: StepInput
   const name = input.name ?? current?.name;
   if (!name) errors.name = [{ description: 'is required' }];
   else {
-    const [clash] = await q.select({ id: botSteps.id }).from(botSteps)
-      .where(and(eq(botSteps.accountId, accountId), eq(botSteps.name, name), current ? ne(botSteps.id, current.id) : undefined));
-    if (clash) errors.name = [{ description: `is already used by bot step ${clash.id}` }];
+    const clash = await nameTakenBy(q, botSteps, accountId, name, current?.id);
+    if (clash) errors.name = [{ description: `is already used by bot step ${clash}` }];
   }
   if (columns) Object.assign(errors, await checkConnection(q, accountId, columns.connectionName, columns.url));
   if (Object.keys(errors).length > 0 || !columns || !name) throw recordInvalid(errors);
-  const values = { ...columns, name, saveVariables: input.save_variables ?? current?.saveVariables ?? [], updatedAt: clock.now() };
-  if (current) {
-    const [row] = await q.update(botSteps).set(values).where(and(eq(botSteps.accountId, accountId), eq(botSteps.id, current.id))).returning();
-    return row!;
-  }
-  const [row] = await q.insert(botSteps).values({ ...values, accountId, createdAt: clock.now() }).returning();
-  return row!;
+  const values = { ...columns, name, saveVariables: input.save_variables ?? current?.saveVariables ?? [] };
+  return writeRecord<BotStep>(q, botSteps, accountId, values, clock, current?.id);
 }
 
 export async function deleteStep(q: Queryable, accountId: number, id: number): Promise<void> {
-  const gone = await q.delete(botSteps).where(and(eq(botSteps.accountId, accountId), eq(botSteps.id, id))).returning({ id: botSteps.id });
-  if (gone.length === 0) throw notFound('Bot step');
+  if (!(await deleteRecord(q, botSteps, accountId, id))) throw notFound('Bot step');
 }
 
 /** Runs the step as a bot would: the variables fill its placeholders, the answer's fields become variables. */

@@ -34,20 +34,31 @@ export function createHttpClient(opts: { log: Logger; signal: AbortSignal; timeo
         headers['content-type'] ??= 'application/json';
       }
       const timeoutMs = req.timeoutMs ?? opts.timeoutMs ?? 30_000;
-      const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(timeoutMs)]);
+      // A timer we hold, not AbortSignal.any([…, AbortSignal.timeout()]): on Node 20 nothing keeps the
+      // composed signal alive, and once collected its timeout never fires (seen: a 300 ms timeout let
+      // a 1.5 s answer through when the test process was busy).
+      const controller = new AbortController();
+      const onAbort = () => controller.abort(opts.signal.reason);
+      if (opts.signal.aborted) onAbort(); else opts.signal.addEventListener('abort', onAbort, { once: true });
+      let timedOut = false;
+      const timer = setTimeout(() => { timedOut = true; controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')); }, timeoutMs);
+      const signal = controller.signal;
       const started = performance.now();
       let res: Response;
+      let text: string;
       try {
         res = await doFetch(url, { method, headers, body: body ?? null, signal });
+        text = method === 'HEAD' ? '' : await res.text();
       } catch (err) {
         const durationMs = Math.round(performance.now() - started);
-        const timedOut = signal.aborted && !opts.signal.aborted;
         const message = timedOut ? `${method} ${url.origin}${url.pathname} timed out after ${timeoutMs} ms` : `${method} ${url.origin}${url.pathname} failed: ${(err as Error).message}`;
         opts.log.debug(message, { request: { method, url: url.toString() }, duration_ms: durationMs });
         if (opts.signal.aborted) throw err;
         throw new RetryableError(message, undefined, timedOut ? 'Timeout' : 'NetworkError');
+      } finally {
+        clearTimeout(timer);
+        opts.signal.removeEventListener('abort', onAbort);
       }
-      const text = method === 'HEAD' ? '' : await res.text();
       const durationMs = Math.round(performance.now() - started);
       opts.log.debug(`${method} ${url.origin}${url.pathname} → ${res.status} (${durationMs} ms)`, {
         request: { method, url: url.toString(), body_bytes: body ? Buffer.byteLength(body) : 0 },

@@ -1,13 +1,14 @@
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import demo from '../../runner/demo/integrations/zis.ts';
+import { zisDemo } from '../../runner/demo/integrations/zis.ts';
 import type { DemoContext } from '../../runner/demo/integrations/types.ts';
 import { closeTestEngines } from '../helpers/runner.ts';
 import type { World } from '../helpers/world.ts';
 import { createZisWorld, integrationLog } from './helpers.ts';
 
 const BASE = 'http://demo.test';
+const demo = zisDemo();
 // The demo serves its sandbox on the server's own origin; here msw stands in for that server.
 const server = setupServer(http.all(`${BASE}/sandbox/${demo.name}/*`, ({ request }) => {
   const url = new URL(request.url);

@@ -75,5 +75,3 @@ export function botsDemo(): DemoIntegration {
     },
   };
 }
-
-export default botsDemo();

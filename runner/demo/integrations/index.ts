@@ -7,16 +7,26 @@ import type { Clock } from '../../core/clock.ts';
 import type { SecretBox } from '../../core/crypto.ts';
 import { createInstallation, updateInstallation } from '../../engine/installations.ts';
 import { rng } from '../random.ts';
+import { botsDemo } from './bots.ts';
+import { messagingDemo } from './messaging.ts';
+import { salesforceDemo } from './salesforce.ts';
+import { shopifyDemo } from './shopify.ts';
 import type { DemoContext, DemoIntegration } from './types.ts';
+import { zisDemo } from './zis.ts';
 
-/** Every connector demo of this build (see types.ts). Order matters only for the start-up log. */
-export const demoIntegrations: DemoIntegration[] = [];
+/**
+ * Every connector demo of this build (see types.ts), fresh instances: a sandbox keeps its state in
+ * memory, so the sandboxes served and the demos' setup and traffic must be the same objects.
+ */
+export function createDemoIntegrations(): DemoIntegration[] {
+  return [salesforceDemo(), shopifyDemo(), zisDemo(), messagingDemo(), botsDemo()];
+}
 
 /** `/sandbox/{name}/*` → that demo's third-party stand-in, with the prefix removed from the path. */
-export function sandboxRoutes(list: readonly DemoIntegration[] = demoIntegrations) {
+export function sandboxRoutes(list: readonly DemoIntegration[]) {
   const app = new Hono();
   for (const demo of list) {
-    app.all(`/${demo.name}/*`, (c) => {
+    app.all(`/sandbox/${demo.name}/*`, (c) => {
       const url = new URL(c.req.url);
       url.pathname = url.pathname.slice(`/sandbox/${demo.name}`.length) || '/';
       return demo.sandbox(new Request(url, c.req.raw));
@@ -33,9 +43,9 @@ const TOKEN_NAME = 'Demo traffic generator';
  */
 export async function startDemoTraffic(opts: {
   database: Database; clock: Clock; secrets: SecretBox; baseUrl: string; everyMs: number;
-  say: (msg: string) => void; list?: readonly DemoIntegration[];
+  say: (msg: string) => void; list: readonly DemoIntegration[];
 }): Promise<{ stop(): void }> {
-  const list = opts.list ?? demoIntegrations;
+  const { list } = opts;
   const { database, clock } = opts;
   const account = await findAccountBySubdomain(database.db, 'demo');
   if (!account || list.length === 0) return { stop() {} };

@@ -60,5 +60,3 @@ export function messagingDemo(): DemoIntegration {
     },
   };
 }
-
-export default messagingDemo();

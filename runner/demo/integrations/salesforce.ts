@@ -102,5 +102,3 @@ export function salesforceDemo(): DemoIntegration {
     },
   };
 }
-
-export default salesforceDemo();

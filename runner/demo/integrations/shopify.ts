@@ -78,5 +78,3 @@ export function shopifyDemo(): DemoIntegration {
     await store.createOrder(SHOP, { email, first_name: first, last_name: last, line_items: basket(ctx) });
   }
 }
-
-export default shopifyDemo();

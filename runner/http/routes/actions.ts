@@ -14,10 +14,9 @@ import {
 } from '../../integrations/connections.ts';
 import { iso } from '../../core/format.ts';
 import { requireRole } from '../auth.ts';
-import { paginate } from '../pagination.ts';
 import type { AppEnv } from '../types.ts';
 import { idParam, jsonBody, zId } from '../validate.ts';
-import { zVariables, type RunDeps } from './bots.ts';
+import { recordRoutes, zVariables, type RunDeps } from './bots.ts';
 
 const zName = z.string('must be a string').trim().min(1, 'must not be blank').max(255, 'must be at most 255 characters');
 const zDescription = z.string('must be a string').max(2000, 'must be at most 2000 characters');
@@ -55,27 +54,11 @@ async function readRun(c: Context<AppEnv>, deps: RunDeps, declared: CustomAction
  * (a run as auto assist makes it, optionally on a ticket), both with `{"inputs": {…}}`.
  */
 export function actionRoutes(deps: RunDeps) {
-  const { database, clock } = deps;
-  const db = database.db;
-  const app = new Hono<AppEnv>();
-  app.use('*', requireRole('admin'));
-
-  app.get('/', (c) => paginate<CustomAction>(c, db, 'actions', { table: customActions, id: customActions.id, where: eq(customActions.accountId, c.get('account').id) }, (rows) => rows.map(actionShape)));
-  app.post('/', async (c) => {
-    const row = await saveAction(db, c.get('account').id, await jsonBody(c, actionBody, 'action'), clock);
-    c.header('Location', `${c.get('base')}/api/v2/actions/${row.id}.json`);
-    return c.json({ action: actionShape(row) }, 201);
+  const db = deps.database.db;
+  const app = recordRoutes<CustomAction, z.infer<typeof actionBody>>(deps, {
+    path: 'actions', collection: 'actions', envelope: 'action', table: customActions, body: actionBody, shape: actionShape,
+    find: findAction, save: saveAction, remove: deleteAction,
   });
-  app.get('/:id', async (c) => c.json({ action: actionShape(await findAction(db, c.get('account').id, idParam(c))) }));
-  app.put('/:id', async (c) => {
-    const current = await findAction(db, c.get('account').id, idParam(c));
-    return c.json({ action: actionShape(await saveAction(db, c.get('account').id, await jsonBody(c, actionBody, 'action'), clock, current)) });
-  });
-  app.delete('/:id', async (c) => {
-    await deleteAction(db, c.get('account').id, idParam(c));
-    return c.body(null, 204);
-  });
-
   for (const [path, envelope, test] of [['test', 'test_run', true], ['run', 'run', false]] as const) {
     app.post(`/:id/${path}`, async (c) => {
       const action = await findAction(db, c.get('account').id, idParam(c));
@@ -98,27 +81,11 @@ export function actionRoutes(deps: RunDeps) {
  * `POST /api/v2/action_flows/{id}/test` and `…/run` with `{"inputs": {…}}`.
  */
 export function actionFlowRoutes(deps: RunDeps) {
-  const { database, clock } = deps;
-  const db = database.db;
-  const app = new Hono<AppEnv>();
-  app.use('*', requireRole('admin'));
-
-  app.get('/', (c) => paginate<ActionFlow>(c, db, 'action_flows', { table: actionFlows, id: actionFlows.id, where: eq(actionFlows.accountId, c.get('account').id) }, (rows) => rows.map(flowShape)));
-  app.post('/', async (c) => {
-    const row = await saveFlow(db, c.get('account').id, await jsonBody(c, flowBody, 'action_flow'), clock);
-    c.header('Location', `${c.get('base')}/api/v2/action_flows/${row.id}.json`);
-    return c.json({ action_flow: flowShape(row) }, 201);
+  const db = deps.database.db;
+  const app = recordRoutes<ActionFlow, z.infer<typeof flowBody>>(deps, {
+    path: 'action_flows', collection: 'action_flows', envelope: 'action_flow', table: actionFlows, body: flowBody, shape: flowShape,
+    find: findFlow, save: saveFlow, remove: deleteFlow,
   });
-  app.get('/:id', async (c) => c.json({ action_flow: flowShape(await findFlow(db, c.get('account').id, idParam(c))) }));
-  app.put('/:id', async (c) => {
-    const current = await findFlow(db, c.get('account').id, idParam(c));
-    return c.json({ action_flow: flowShape(await saveFlow(db, c.get('account').id, await jsonBody(c, flowBody, 'action_flow'), clock, current)) });
-  });
-  app.delete('/:id', async (c) => {
-    await deleteFlow(db, c.get('account').id, idParam(c));
-    return c.body(null, 204);
-  });
-
   for (const [path, envelope, test] of [['test', 'test_run', true], ['run', 'run', false]] as const) {
     app.post(`/:id/${path}`, async (c) => {
       const flow = await findFlow(db, c.get('account').id, idParam(c));

@@ -55,8 +55,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.resetHandlers());
 
-const send = (delivery: { body: string; headers: Record<string, string> }) =>
-  world.call('POST', `/webhooks/sunshine/${APP}`, { as: null, raw: delivery.body, headers: { ...delivery.headers, 'x-deskbridge-account': 'acme' } });
+const send = (delivery: { body: string; headers: Record<string, string> }, app = APP) =>
+  world.call('POST', `/webhooks/sunshine/${app}`, { as: null, raw: delivery.body, headers: { ...delivery.headers, 'x-deskbridge-account': 'acme' } });
 
 /** Runs what is due, moves the clock past any backoff, and runs again. */
 async function settle(rounds = 3) {
@@ -165,6 +165,23 @@ describe('Sunshine Conversations webhooks', () => {
     expect(rows.find((r) => r.status === 'error')!.description).toMatch(/not delivered to https:\/\/bot\.example\.test\/sunshine: POST https:\/\/bot\.example\.test\/sunshine timed out after 1000 ms/);
     expect(received).toHaveLength(2);
     expect(rows.some((r) => /delivered to https:\/\/bot\.example\.test\/sunshine \(200/.test(r.description))).toBe(true);
+  });
+
+  it('logs Sunshine refusing the app\'s API key as an error and does not retry it', async () => {
+    const other = smooch.addApp({ id: 'app-two', keyId: 'app_two', keySecret: 'the-real-secret-2', webhookSecret: 'hook-two', conversations: ['conv-9'] });
+    const installed = await world.call('POST', '/api/v2/integrations/installations', {
+      body: { installation: { connector_id: 'sunshine', name: 'Second brand', settings: { appId: other.id, keyId: 'app_two', webhookTargets: [TARGET] }, credentials: { keySecret: 'an-old-secret-2', webhookSecret: 'hook-two' } } },
+    });
+    expect(installed.status).toBe(201);
+    const res = await send(smooch.userMessage('app-two', 'conv-9', 'Hello'), 'app-two');
+    expect(res.status).toBe(202);
+    await settle();
+    expect(received).toHaveLength(0);
+    expect(smooch.state.requests.filter((r) => r.path.includes('app-two'))).toHaveLength(1);
+    const errors = (await logsOf(world, 'Messaging')).filter((r) => r.status === 'error').map((r) => r.description);
+    expect(errors[0]).toMatch(/could not read conversation conv-9: Sunshine GET \/v2\/apps\/app-two\/conversations\/conv-9 answered 401: unauthorized: Authorization is required/);
+    expect(errors[1]).toMatch(/failed \(attempt 1 of \d+\)/);
+    expect(JSON.stringify(errors)).not.toContain('an-old-secret-2');
   });
 
   it('waits out Sunshine\'s 429 before reading the conversation again', async () => {
