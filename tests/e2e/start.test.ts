@@ -13,7 +13,10 @@ afterAll(async () => { for (const c of cleanups.reverse()) await c(); });
 /** Runs `npm start` as a newcomer would, on a free port; resolves once /healthz answers 200. */
 async function start(env: Record<string, string>, port: number) {
   const child = spawn('npm', ['start'], {
-    env: { ...process.env, DATABASE_URL: '', PORT: String(port), DEMO_TICKETS: '25', DEMO_API_TOKEN: TOKEN, DEMO_PASSWORD: 'start-password', ...env },
+    env: {
+      ...process.env, DATABASE_URL: '', PORT: String(port), DEMO_TICKETS: '25', DEMO_API_TOKEN: TOKEN, DEMO_PASSWORD: 'start-password',
+      DEMO_TRAFFIC_SECONDS: '0', ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -78,6 +81,26 @@ describe('npm start (the newcomer path)', () => {
     await newcomerJourney({ DATA_DIR: dataDir });
     const creds = JSON.parse(readFileSync(path.join(dataDir, 'demo-credentials.json'), 'utf8'));
     expect(creds.apiToken).toBe(TOKEN);
+  });
+
+  it('connects the demo to local sandboxes, whose traffic leaves rows of every product in the integration log', async () => {
+    const p = port();
+    await start({ DATA_DIR: 'memory://', DEMO_TRAFFIC_SECONDS: '0.5' }, p);
+    const products = ['Salesforce', 'Shopify', 'Messaging', 'Bot builder', 'Actions', 'webhook_relay'];
+    const seen = new Map<string, Set<string>>();
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline && !products.every((name) => seen.has(name))) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const res = await fetch(`http://127.0.0.1:${p}/api/v2/integrations/logs?page[size]=100`, { headers: auth });
+      expect(res.status).toBe(200);
+      for (const row of (await res.json()).logs as { product: string; status: string }[]) {
+        if (!seen.has(row.product)) seen.set(row.product, new Set());
+        seen.get(row.product)!.add(row.status);
+      }
+    }
+    expect([...seen.keys()]).toEqual(expect.arrayContaining(products));
+    // Genuine runs, failures included: the sandboxes refuse some calls on purpose.
+    expect([...seen.values()].some((statuses) => statuses.has('error') || statuses.has('warning'))).toBe(true);
   });
 
   it.runIf(Boolean(process.env.DATABASE_URL))('does the same on PostgreSQL with DATABASE_URL', async () => {
