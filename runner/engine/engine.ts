@@ -429,7 +429,7 @@ export function createEngine(opts: EngineOptions) {
         if (problem) {
           // An admin must be able to see refused deliveries (a wrong secret, a forger): one row each, nothing queued.
           await opts.logs.write({
-            accountId, product: connector.product, status: 'warning',
+            accountId, product: connector.product, status: hook.refusedStatus ?? 'warning',
             description: `${connector.displayName} webhook refused for connection "${install.name}": ${problem} (answered 401, nothing stored)`,
             details: { installation_id: install.id, installation: install.name, webhook: name, received_at: req.receivedAt },
           }).catch((err) => onError('log row lost', err));

@@ -204,6 +204,8 @@ export type WebhookRequest = { headers: Record<string, string>; body: string; qu
 export type WebhookDefinition<S, C> = {
   /** Checks the signature on the raw body; a false answer is a 401 and nothing is queued. */
   verify?(req: WebhookRequest, ctx: { settings: S; credentials: C }): boolean | Promise<boolean>;
+  /** The level of the log row a refused delivery writes (default `warning`). */
+  refusedStatus?: 'warning' | 'error';
   /** A delivery id: a redelivered webhook with the same key is accepted but processed once. */
   dedupeKey?(req: WebhookRequest): string | undefined;
   handle(ctx: HandlerContext<S, C>, req: WebhookRequest): Promise<void>;

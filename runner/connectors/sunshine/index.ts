@@ -46,6 +46,8 @@ export default defineConnector({
     inbound: {
       // Sunshine v2 authenticates its webhooks with the integration's shared secret in X-API-Key.
       verify: (req, { credentials: c }) => sameSecret(req.headers['x-api-key'], c.webhookSecret),
+      // SPEC R8 / issue #7: a bad signature is a messaging failure, logged as an error.
+      refusedStatus: 'error',
       dedupeKey: eventIds,
       handle: receiveWebhook,
     },

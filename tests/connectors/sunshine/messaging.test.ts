@@ -108,7 +108,7 @@ describe('Sunshine Conversations webhooks', () => {
     expect(received).toHaveLength(1);
   });
 
-  it('refuses a webhook whose X-API-Key is not the webhook secret: 401, a warning, nothing delivered', async () => {
+  it('refuses a webhook whose X-API-Key is not the webhook secret: 401, an error row, nothing delivered', async () => {
     const res = await send(smooch.userMessage(APP, 'conv-1', 'Hi', { secret: 'not-the-secret' }));
     expect(res.status).toBe(401);
     await settle();
@@ -116,7 +116,7 @@ describe('Sunshine Conversations webhooks', () => {
     expect(await countRows(world.database, sql`select count(*)::int as n from jobs`)).toBe(0);
     const rows = await logsOf(world, 'Messaging');
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.status).toBe('warning');
+    expect(rows[0]!.status).toBe('error');
     expect(rows[0]!.description).toContain('Support messaging');
     expect(JSON.stringify(rows)).not.toContain('not-the-secret');
   });
