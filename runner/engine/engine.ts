@@ -437,10 +437,11 @@ export function createEngine(opts: EngineOptions) {
         }
       }
       const key = hook.dedupeKey?.(req);
-      return enqueueJob({
+      const queued = await enqueueJob({
         accountId, kind: 'webhook', name, payload: req, connectorId: connector.id, installationId: install.id,
         idempotencyKey: key ? `webhook:${install.id}:${key}` : null, maxAttempts: connector.maxAttempts,
       });
+      return { ...queued, response: hook.acceptedResponse?.(req) };
     },
   };
 }

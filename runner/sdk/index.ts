@@ -206,6 +206,11 @@ export type WebhookDefinition<S, C> = {
   verify?(req: WebhookRequest, ctx: { settings: S; credentials: C }): boolean | Promise<boolean>;
   /** The level of the log row a refused delivery writes (default `warning`). */
   refusedStatus?: 'warning' | 'error';
+  /**
+   * What an accepted delivery is answered when the sender expects more than deskbridge's JSON 202
+   * (Salesforce outbound messages need a SOAP `<Ack>`, else they are sent again for 24 hours).
+   */
+  acceptedResponse?(req: WebhookRequest): { status?: 200 | 202; contentType: string; body: string } | undefined;
   /** A delivery id: a redelivered webhook with the same key is accepted but processed once. */
   dedupeKey?(req: WebhookRequest): string | undefined;
   handle(ctx: HandlerContext<S, C>, req: WebhookRequest): Promise<void>;

@@ -15,10 +15,15 @@ import type { Credentials, Settings } from './settings.ts';
  * Only which records changed is taken from the body; their current fields are read back with SOQL,
  * so a message carrying a few fields (or stale ones) cannot overwrite newer data.
  *
- * Salesforce expects an outbound message to be answered with a SOAP `<Ack>true</Ack>`; the webhook
- * route answers 202 JSON, so Salesforce will redeliver the message until it gives up (24 h). The
- * dedupe key (the notification ids) makes those redeliveries no-ops.
+ * Salesforce expects an outbound message to be answered with a SOAP `<Ack>true</Ack>` (else it sends
+ * it again for 24 hours): an accepted outbound message gets that answer (200, text/xml) once it is
+ * queued. Redeliveries are no-ops anyway: the notification ids are the dedupe key.
  */
+
+const SOAP_ACK = '<?xml version="1.0" encoding="UTF-8"?>'
+  + '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>'
+  + '<notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse>'
+  + '</soapenv:Body></soapenv:Envelope>';
 
 export type Change = { object: string; ids: string[] };
 type Parsed = { organizationId?: string; deliveryId?: string; changes: Change[] };
@@ -89,6 +94,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 export const inboundWebhook: WebhookDefinition<Settings, Credentials> = {
+  acceptedResponse: (req) => (parseOutboundMessage(req.body) ? { status: 200, contentType: 'text/xml; charset=utf-8', body: SOAP_ACK } : undefined),
   verify(req: WebhookRequest, { settings, credentials }) {
     if (credentials?.webhookToken) {
       const given = req.query.token ?? req.headers['x-deskbridge-token'] ?? '';

@@ -29,7 +29,8 @@ export function publicWebhookRoutes({ engine }: Deps) {
     if (!/^[a-z][a-z0-9_-]{0,63}$/.test(connector) || !/^[\w.-]{1,255}$/.test(key)) throw new AppError(404, 'RecordNotFound', 'No such webhook endpoint');
     const accountId = c.get('account').id;
     const installationId = await engine.findWebhookInstallation(accountId, connector, key);
-    const { id, created } = await engine.acceptWebhook(accountId, installationId, 'inbound', await webhookRequest(c));
+    const { id, created, response } = await engine.acceptWebhook(accountId, installationId, 'inbound', await webhookRequest(c));
+    if (response) return c.body(response.body, response.status ?? 202, { 'content-type': response.contentType });
     return c.json({ accepted: true, job_id: id, duplicate: !created }, 202);
   });
   return app;

@@ -1,10 +1,7 @@
 import { Hono } from 'hono';
 import { AppError } from '../../core/errors.ts';
-import type { WebhookRequest } from '../../sdk/index.ts';
 import type { AppEnv, Deps } from '../types.ts';
-
-/** Headers that authenticate the sender to us are checked on arrival and not kept with the job. */
-const DROPPED_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+import { webhookRequest } from './public-webhooks.ts';
 
 /**
  * Inbound webhooks for connectors: `POST /api/v2/integrations/webhooks/{installation_id}/{name}`.
@@ -18,10 +15,7 @@ export function webhookRoutes({ engine }: Deps) {
     const installation = Number(c.req.param('installation'));
     const name = c.req.param('name');
     if (!Number.isSafeInteger(installation) || installation <= 0 || !/^[\w.-]{1,100}$/.test(name)) throw new AppError(404, 'RecordNotFound', 'No such webhook endpoint');
-    const headers: Record<string, string> = {};
-    c.req.raw.headers.forEach((v, k) => { if (!DROPPED_HEADERS.has(k)) headers[k] = v; });
-    const req: WebhookRequest = { headers, body: await c.req.text(), query: c.req.query(), receivedAt: new Date().toISOString() };
-    const { id, created } = await engine.acceptWebhook(c.get('account').id, installation, name, req);
+    const { id, created } = await engine.acceptWebhook(c.get('account').id, installation, name, await webhookRequest(c));
     return c.json({ accepted: true, job_id: id, duplicate: !created }, 200);
   });
   return app;
