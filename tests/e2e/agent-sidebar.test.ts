@@ -12,6 +12,7 @@ import { manualClock, systemClock } from '../../runner/core/clock.ts';
 import { toActor } from '../../runner/http/auth.ts';
 import { createTicket, updateTicket } from '../../runner/core/tickets.ts';
 import { createUser } from '../../runner/core/users.ts';
+import { createDeskbridgeData } from '../../runner/engine/data.ts';
 import type { Engine } from '../../runner/engine/engine.ts';
 import { createApp } from '../../runner/http/app.ts';
 import { defineConnector } from '../../runner/sdk/index.ts';
@@ -63,6 +64,14 @@ beforeAll(async () => {
     { accountId: account.id, ts: new Date(now - 600_000), product: 'salesforce', status: 'info', description: 'Row of another ticket', ticketId: other.id },
   ]);
   await database.db.insert(connectorInstallations).values({ accountId: account.id, connectorId: crm.id, name: 'Sales org', settings: {} });
+  // Carla shops on the store: her Shopify profile and an order, as the Shopify connector stores them.
+  const data = createDeskbridgeData({ database, clock: systemClock, accountId: account.id, actorName: 'Shopify integration' });
+  const profile = await data.profiles.upsert({
+    user_id: customer.id, source: 'shopify', type: 'customer', name: 'Carla Customer',
+    identifiers: [{ type: 'email', value: 'carla@customer.test' }, { type: 'shopify_customer_id', value: '7000000002' }],
+    attributes: { orders_count: 3, total_spent: '171.00', currency: 'USD' },
+  });
+  await data.events.record({ user_id: customer.id, profile_id: profile.id, source: 'shopify', type: 'order_created', description: 'Order #1001 placed for $59.00', properties: { order_number: 1001 } });
 
   ({ engine } = createTestEngine(database, systemClock, { connectors: [crm] }));
   // The seeding's own update is synced before the page opens, so the test's update adds exactly one row.
@@ -128,6 +137,10 @@ describe('the ticket sidebar in the agent view', () => {
     // The frame grew to its content through invoke('resize').
     const height = await page.locator('[data-testid=sidebar-frame]').evaluate((el) => el.getBoundingClientRect().height);
     expect(height).toBeGreaterThan(300);
+    // The requester's Shopify profile and recent orders.
+    const shopify = frame.locator('[data-profile-id]');
+    expect(await shopify.innerText()).toContain('Carla Customer');
+    expect(await frame.getByText('Order #1001 placed for $59.00').count()).toBe(1);
     const logLink = frame.getByRole('link', { name: 'Open in integration log' });
     expect(await logLink.getAttribute('href')).toContain(`/admin/apps-integrations/integrations/logs?ticket_id=${ticket.id}`);
 
