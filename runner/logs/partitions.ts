@@ -127,15 +127,19 @@ export async function purgeLogs(database: Database, now: Date, retentionDays: nu
   for (const name of detached) {
     const indexes = await database.rows<{ name: string }>(sql`
       select i.relname as name from pg_index x join pg_class i on i.oid = x.indexrelid
-      where x.indrelid = to_regclass(${name}) and not x.indisprimary`);
+      where x.indrelid = (select oid from pg_class where relname = ${name} and relnamespace = (select relnamespace from pg_class where oid = ${PARENT}::regclass))
+        and not x.indisprimary`);
     for (const index of indexes) {
       await database.db.execute(sql`drop index if exists ${sql.identifier(index.name)}`);
       await new Promise((resolve) => setTimeout(resolve, DROP_PACING_MS));
     }
     const dropped = await database.db.transaction(async (tx) => {
       await lockForMaintenance(tx);
-      const [row] = await database.rows<{ present: boolean }>(sql`select to_regclass(${name}) is not null as present`, tx);
-      if (row?.present) await tx.execute(sql`drop table ${sql.identifier(name)}`);
+      // pg_class read through the statement's snapshot: to_regclass may answer from a cache that has
+      // not yet seen another process's drop (an advisory lock does not refresh it).
+      const [row] = await database.rows<{ present: boolean }>(sql`
+        select exists (select 1 from pg_class where relname = ${name} and relnamespace = (select relnamespace from pg_class where oid = ${PARENT}::regclass)) as present`, tx);
+      if (row?.present) await tx.execute(sql`drop table if exists ${sql.identifier(name)}`);
       return Boolean(row?.present);
     });
     if (dropped) droppedPartitions.push(name);
