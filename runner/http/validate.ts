@@ -18,6 +18,22 @@ function invalidFrom(error: z.ZodError, dropPrefix: number): AppError {
   return new AppError(422, 'RecordInvalid', `Record validation errors: ${field}: ${problems[0]!.description}`, details);
 }
 
+/**
+ * Where a JSON value holds the NUL character, as a dotted path ('' for the value itself), or undefined.
+ * PostgreSQL text cannot store it: refused here, it is a 422 naming the field instead of a failed query.
+ */
+function pathWithNul(value: unknown, at = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? at : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const path = at ? `${at}.${key}` : key;
+    if (key.includes('\u0000')) return path;
+    const found = pathWithNul(item, path);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** Reads a JSON body and validates it; malformed JSON is a 400, a wrong shape a 422 naming the field. */
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S, envelope?: string): Promise<z.infer<S>> {
   const type = c.req.header('content-type') ?? '';
@@ -28,6 +44,11 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S, envel
     raw = JSON.parse(text);
   } catch {
     throw new AppError(400, 'InvalidJSON', 'The request body is not valid JSON');
+  }
+  const nul = pathWithNul(raw);
+  if (nul !== undefined) {
+    const field = nul || 'body';
+    throw new AppError(422, 'RecordInvalid', `Record validation errors: ${field}: must not contain the NUL character (\\u0000)`, { [field]: [{ description: 'must not contain the NUL character (\\u0000)', error: 'invalid_string' }] });
   }
   if (envelope) {
     if (typeof raw !== 'object' || raw === null || !(envelope in raw)) {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../runner/core/crypto.ts';
@@ -9,7 +9,7 @@ import type { LogWriter } from '../../runner/logs/writer.ts';
 import { closeTestEngines, createTestEngine } from '../helpers/runner.ts';
 import { createWorld, type Persona, type World } from '../helpers/world.ts';
 import {
-  dataFingerprint, fillParams, fuzzBody, fuzzParam, fuzzQuery, hasBody, INJECTIONS, isJsonError, jsonRoutes, paramsOf, type Route,
+  dataFingerprint, fillParams, fuzzBody, fuzzParam, fuzzQuery, hasBody, INJECTIONS, isJsonError, jsonRoutes, mutatedBody, paramsOf, type Route,
 } from './fuzz-helpers.ts';
 
 /**
@@ -72,8 +72,9 @@ type Outcome = { status: number; json: any; contentType: string };
 /** Sends one request and checks the invariants every answer must hold; returns it for route-specific checks. */
 async function send(method: string, url: string, opts: { raw?: string; as?: Persona | null; headers?: Record<string, string> } = {}): Promise<Outcome> {
   const res = await w.call(method, url, { as: opts.as === undefined ? w.acme.owner : opts.as, raw: opts.raw, headers: opts.headers });
-  const label = `${method} ${url.slice(0, 200)} body=${(opts.raw ?? '').slice(0, 200)} → ${res.status} ${JSON.stringify(res.json)?.slice(0, 300)}`;
-  expect(res.status, label).toBeLessThan(500);
+  const short = (t: string) => (t.length > 400 ? `${t.slice(0, 150)}…(${t.length} chars)…${t.slice(-150)}` : t);
+  const label = `${method} ${short(url)} body=${short(opts.raw ?? '')} → ${res.status} ${short(JSON.stringify(res.json) ?? '')}`;
+  expect(res.status, `${label} ${res.status >= 500 ? String(w.errors.at(-1)).slice(0, 500) : ''}`).toBeLessThan(500);
   const contentType = res.headers.get('content-type') ?? '';
   const after = await dataFingerprint(w.database);
   if (res.status >= 400) {
@@ -99,7 +100,25 @@ describe('bodies: malformed, wrong-typed, missing and extra fields, hostile stri
   it('never answer 5xx; refusals are JSON errors and change nothing', async () => {
     for (const route of routes().filter(hasBody)) {
       const url = realPath(route);
-      await fc.assert(fc.asyncProperty(fuzzBody(route.path), async (raw) => { await send(route.method, url, { raw }); }), runs(8));
+      await fc.assert(fc.asyncProperty(fuzzBody(route.path), async (raw) => { await send(route.method, url, { raw }); }), runs(12));
+    }
+  }, 240_000);
+
+  it('valid bodies with one field removed, wrong-typed, extreme or hostile, or an unknown field added: never 5xx', async () => {
+    const ticket = real['/api/v2/tickets/:id']!;
+    const templates: [string, string, Parameters<typeof mutatedBody>[0]][] = [
+      ['POST', '/api/v2/tickets', { ticket: { subject: 'Printer', comment: { body: 'It jams', public: true }, requester_id: w.acme.endUser.user.id, priority: 'high', tags: ['a'], custom_fields: [] } }],
+      ['PUT', ticket, { ticket: { status: 'open', priority: 'low', assignee_id: w.acme.agent.user.id, comment: { body: 'Looking', public: false } } }],
+      ['POST', '/api/v2/users', { user: { name: 'Casey', email: 'casey@example.test', role: 'end-user', external_id: 'c-1' } }],
+      ['POST', '/api/v2/organizations', { organization: { name: 'Initech', domain_names: ['initech.test'], external_id: 'o-1' } }],
+      ['POST', '/api/v2/groups', { group: { name: 'Tier 2' } }],
+      ['POST', '/api/v2/business_hours/schedules', { schedule: { name: 'Office', time_zone: 'Europe/Paris' } }],
+      ['PUT', '/api/v2/account/export_settings', { export_settings: { enabled: true } }],
+      ['POST', '/api/v2/exports', { export: { type: 'json', format: 'ndjson' } }],
+      ['POST', '/auth/login', { email: 'agent@acme.test', password: 'wrong-password' }],
+    ];
+    for (const [method, url, template] of templates) {
+      await fc.assert(fc.asyncProperty(mutatedBody(template), async (raw) => { await send(method, url, { raw }); }), runs(15));
     }
   }, 240_000);
 
@@ -117,24 +136,33 @@ describe('bodies: malformed, wrong-typed, missing and extra fields, hostile stri
     const huge = `{"x":"${'a'.repeat(FIVE_MB)}"}`;
     for (const route of routes().filter(hasBody)) {
       const res = await send(route.method, realPath(route), { raw: huge });
-      expect([`${route.method} ${route.path}`, res.status]).toEqual([`${route.method} ${route.path}`, route.path.startsWith('/api/v2/apps/sidebar') ? 401 : 413]);
+      // A route that reads no body never buffers it; the sidebar group also sits outside the /api/* limit.
+      if (!BODYLESS.includes(`${route.method} ${route.path}`)) expect([`${route.method} ${route.path}`, res.status]).toEqual([`${route.method} ${route.path}`, 413]);
     }
   }, 120_000);
 });
 
 /** Routes answering 2xx without reading a body; anything else must refuse garbage. */
-const BODYLESS: string[] = [];
+const BODYLESS = ['POST /api/v2/apps/sidebar/tickets/:id/resync', 'POST /auth/logout'];
+
+function hostileParam(encoded: string): boolean {
+  let text: string;
+  try { text = decodeURIComponent(encoded); } catch { return true; }
+  return text.length > 255 || /\.\.|[/\\'"<>%=|\s\u0000-\u001f\u007f-\u009f\u202e]/.test(text);
+}
 
 describe('path parameters: unknown ids, numbers out of range, traversal, injection', () => {
-  it('are 4xx JSON errors on every route, whatever the method', async () => {
+  it('never 5xx, hostile values always 4xx JSON errors, on every route and method', async () => {
     for (const route of routes().filter((r) => paramsOf(r.path).length > 0)) {
       const arb = fc.array(fuzzParam, { minLength: paramsOf(route.path).length, maxLength: paramsOf(route.path).length });
       await fc.assert(fc.asyncProperty(arb, async (values) => {
         const queue = [...values];
         const url = fillParams(route.path, () => queue.shift()!);
         const res = await send(route.method, url, hasBody(route) ? { raw: '{}' } : {});
-        expect(res.status, `${route.method} ${url}`).toBeGreaterThanOrEqual(400);
-      }), runs(5));
+        // A route creating a record named by its path (POST /api/services/zis/registry/:integration) may take a plain name;
+        // traversal, quotes, markup, control characters, huge or badly encoded values are refused everywhere.
+        if (values.some(hostileParam)) expect(res.status, `${route.method} ${url}`).toBeGreaterThanOrEqual(400);
+      }), runs(8));
     }
   }, 240_000);
 });
@@ -146,9 +174,9 @@ describe('query strings: page sizes, sorts, cursors and filters', () => {
       await fc.assert(fc.asyncProperty(fuzzQuery, async (query) => {
         const res = await send('GET', `${base}?${query}`);
         if (res.status === 200 && res.contentType.includes('json') && res.json) {
-          for (const value of Object.values(res.json)) if (Array.isArray(value)) expect(value.length, `${base}?${query}`).toBeLessThanOrEqual(1000);
+          for (const value of Object.values(res.json)) if (Array.isArray(value)) expect(value.length, `${base}?${query}`).toBeLessThanOrEqual(100);
         }
-      }), runs(6));
+      }), runs(10));
     }
   }, 240_000);
 
@@ -163,10 +191,13 @@ describe('query strings: page sizes, sorts, cursors and filters', () => {
   });
 });
 
+/** Header values must be visible ASCII (fetch refuses the rest before the app sees them). */
+const HEADER_SAFE = INJECTIONS.filter((s) => /^[\x20-\x7e]+$/.test(s));
+
 describe('webhooks with garbage bodies and signatures', () => {
   const garbageHeaders = fc.record({
-    'x-shopify-hmac-sha256': fc.oneof(fc.base64String({ maxLength: 44 }), fc.constantFrom(...INJECTIONS)),
-    'x-shopify-topic': fc.constantFrom('orders/create', 'customers/create', '../../etc/passwd', "' or 1=1 --"),
+    'x-shopify-hmac-sha256': fc.oneof(fc.base64String({ maxLength: 44 }), fc.constantFrom(...HEADER_SAFE)),
+    'x-shopify-topic': fc.constantFrom('orders/create', 'customers/create', ...HEADER_SAFE),
     'x-shopify-webhook-id': fc.uuid(),
     'x-api-key': fc.oneof(fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), fc.constant('fuzz-sunshine-secre')),
     'x-deskbridge-token': fc.oneof(fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), fc.constant('fuzz-webhook-toke')),
@@ -186,6 +217,14 @@ describe('webhooks with garbage bodies and signatures', () => {
     }
   }, 120_000);
 
+  it('a correctly signed Shopify webhook whose body holds a NUL byte is a 400 JSON error, nothing queued (was a 500)', async () => {
+    // A raw NUL character in the text (JSON.parse accepts it inside a string; PostgreSQL text does not).
+    const raw = '{"id":7,"email":"nul\u0000@example.test"}';
+    const headers = { 'x-shopify-hmac-sha256': createHmac('sha256', 'shpss_fuzz_secret').update(raw, 'utf8').digest('base64'), 'x-shopify-topic': 'customers/create', 'x-shopify-webhook-id': 'nul-1' };
+    const res = await send('POST', '/webhooks/shopify/fuzz-shop', { raw, headers, as: null });
+    expect(res.status).toBe(400);
+  });
+
   it('POST /api/v2/integrations/webhooks/{installation}/inbound: refused with 4xx, nothing queued', async () => {
     for (const { id } of Object.values(installations)) {
       await fc.assert(fc.asyncProperty(garbageBody, garbageHeaders, async (raw, headers) => {
@@ -200,17 +239,17 @@ describe('CSV exports neutralise formula cells (OWASP CSV injection)', () => {
   it('the integration log CSV prefixes = + - @ tab and CR cells with a quote', async () => {
     const formulas = ["=cmd|' /C calc'!A0", '+1+1', '-2+3', '@SUM(1+1)', '\t=1', '\r=1'];
     const start = new Date(w.clock.now().getTime() - 60_000);
-    for (const f of formulas) await logs.write({ accountId: w.acme.id, product: f, status: 'warning', description: f, ts: w.clock.now() });
+    for (const f of formulas) await logs.write({ accountId: w.acme.id, product: '@Fuzz', status: 'warning', description: f, ts: w.clock.now() });
     await logs.flush();
-    const res = await w.app.request(`http://localhost/api/v2/integrations/logs/export?format=csv&start_time=${start.toISOString()}&end_time=${new Date(start.getTime() + 3_600_000).toISOString()}`, {
+    const res = await w.app.request(`http://localhost/api/v2/integrations/logs/export?format=csv&product=%40Fuzz&start_time=${start.toISOString()}&end_time=${new Date(start.getTime() + 3_600_000).toISOString()}`, {
       headers: { 'x-deskbridge-account': 'acme', authorization: `Basic ${Buffer.from(`${w.acme.owner.user.email}/token:${w.acme.owner.token}`).toString('base64')}` },
     });
     expect(res.status).toBe(200);
-    const csv = await res.text();
-    for (const f of formulas) {
-      const cell = /[\r\n",]/.test(`'${f}`) ? `"'${f}"` : `'${f}`;
-      expect(csv, JSON.stringify(f)).toContain(`,${cell},warning,${cell},`);
-    }
+    const records = (await res.text()).split('\r\n').slice(1, -1);
+    // RFC 4180 quoting for the cell holding a CR; every other formula cell is the text behind a single quote.
+    const cells = formulas.map((f) => (f.includes('\r') ? `"'${f}"` : `'${f}`));
+    expect(records.map((r) => r.split(',')[3]).sort()).toEqual(cells.sort());
+    expect(records.every((r) => r.split(',')[1] === "'@Fuzz")).toBe(true);
   });
 
   it('a hostile scalar stays a literal when stored and read back (SQL text is data, not code)', async () => {

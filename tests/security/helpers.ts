@@ -5,7 +5,7 @@ import { createApiToken } from '../../runner/core/accounts.ts';
 import { createSecretBox } from '../../runner/core/crypto.ts';
 import { createTicket } from '../../runner/core/tickets.ts';
 import { createUser } from '../../runner/core/users.ts';
-import { defineConnector } from '../../runner/sdk/index.ts';
+import { defineConnector, PermanentError } from '../../runner/sdk/index.ts';
 import { createTestEngine } from '../helpers/runner.ts';
 import { createWorld, type Persona, type TestAccount, type World } from '../helpers/world.ts';
 
@@ -22,13 +22,13 @@ export const vault = defineConnector({
   credentials: z.object({ apiKey: z.string().min(8) }),
   on: {
     'ticket.created': async (ctx, event) => {
-      const res = await ctx.http.fetch(`${ctx.settings.baseUrl}/cases`, {
-        method: 'POST', headers: { authorization: `Bearer ${ctx.credentials.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ ticket: event.ticket.id }),
+      const id = event.payload.ticket.id;
+      const res = await ctx.http.request({
+        method: 'POST', url: `${ctx.settings.baseUrl}/cases`, headers: { authorization: `Bearer ${ctx.credentials.apiKey}` }, json: { ticket: id }, throwOnError: false,
       });
       // The CRM's error echoes the key; the row an admin reads must not.
-      if (!res.ok) throw new Error(`Vault CRM refused ticket #${event.ticket.id}: ${await res.text()}`);
-      ctx.log.info(`Ticket #${event.ticket.id} sent to Vault CRM (${await res.text()})`);
+      if (!res.ok) throw new PermanentError(`Vault CRM refused ticket #${id}: ${res.text}`);
+      ctx.log.info(`Ticket #${id} sent to Vault CRM (${res.text})`);
     },
   },
   webhooks: {

@@ -13,11 +13,16 @@ import { toFieldErrors } from '../validate.ts';
 
 const credentials = z.object({ email: z.email('must be a valid email address').max(254), password: z.string().min(1, 'is required').max(128) });
 
-/** Login form + session cookie (httpOnly, SameSite=Lax); 10 failed tries per email and address per 15 minutes. */
+/**
+ * Login form + session cookie (httpOnly, SameSite=Lax); 10 failed tries per email and address per
+ * 15 minutes, and 30 per email from all addresses together: X-Forwarded-For is the client's to
+ * choose, so a per-address limit alone would let a guesser rotate it.
+ */
 export function sessionRoutes({ database, config, clock }: Deps) {
   const app = new Hono<AppEnv>();
   const db = database.db;
   const limiter = createRateLimiter({ limit: 10, windowMs: 15 * 60_000, now: () => clock.now().getTime() });
+  const perEmail = createRateLimiter({ limit: 30, windowMs: 15 * 60_000, now: () => clock.now().getTime() });
 
   app.post('/login', async (c) => {
     const type = c.req.header('content-type') ?? '';
@@ -31,8 +36,9 @@ export function sessionRoutes({ database, config, clock }: Deps) {
     if (!parsed.success) throw new AppError(422, 'RecordInvalid', 'Enter an email address and a password', toFieldErrors(parsed.error));
     const account = c.get('account');
     const ip = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local';
-    const key = `${account.id}:${parsed.data.email.toLowerCase()}:${ip}`;
-    const wait = limiter.hit(key);
+    const emailKey = `${account.id}:${parsed.data.email.toLowerCase()}`;
+    const key = `${emailKey}:${ip}`;
+    const wait = Math.max(limiter.hit(key), perEmail.hit(emailKey));
     if (wait > 0) {
       c.header('Retry-After', String(wait));
       throw new AppError(429, 'TooManyRequests', `Too many sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`);
@@ -41,6 +47,7 @@ export function sessionRoutes({ database, config, clock }: Deps) {
     const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? null);
     if (!user || !ok || user.suspended || !user.active) throw new AppError(401, 'InvalidCredentials', 'Invalid email or password');
     limiter.reset(key);
+    perEmail.reset(emailKey);
     const token = randomToken();
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + config.SESSION_TTL_HOURS * 3600_000);

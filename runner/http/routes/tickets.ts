@@ -76,7 +76,7 @@ export function ticketRoutes({ database, clock }: Deps) {
 
   app.get('/show_many', async (c) => {
     const account = c.get('account');
-    const { ids } = parseQuery(c, z.object({ ids: z.string().regex(/^\d+(,\d+){0,99}$/, 'must be up to 100 comma-separated ids') }));
+    const { ids } = parseQuery(c, z.object({ ids: z.string().regex(/^\d{1,15}(,\d{1,15}){0,99}$/, 'must be up to 100 comma-separated ids') }));
     const rows = await db.select().from(tickets).where(and(eq(tickets.accountId, account.id), inArray(tickets.id, ids.split(',').map(Number)))).orderBy(asc(tickets.id));
     return c.json({ tickets: await shapeMany(account.id, c.get('base'), rows) });
   });
