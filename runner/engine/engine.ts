@@ -52,7 +52,7 @@ export type EngineOptions = {
   dispatch?: boolean;
   fetch?: typeof fetch;
   onError?: (message: string, err: unknown) => void;
-  /** How often connector schedules are checked for a new slot (default 5 s). */
+  /** How often connector schedules are checked for a new slot (default 5 s; Infinity: never, for tests of other paths). */
   scheduleCheckMs?: number;
 };
 
@@ -277,7 +277,7 @@ export function createEngine(opts: EngineOptions) {
    */
   async function enqueueSchedules() {
     const now = clock.now().getTime();
-    if (scheduled.length === 0 || now - lastScheduleCheck < scheduleCheckMs) return;
+    if (scheduled.length === 0 || !Number.isFinite(scheduleCheckMs) || now - lastScheduleCheck < scheduleCheckMs) return;
     lastScheduleCheck = now;
     const installs = await database.db.select().from(connectorInstallations).where(and(
       eq(connectorInstallations.enabled, true), inArray(connectorInstallations.connectorId, scheduled.map((c) => c.id)),

@@ -3,13 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { jobRow } from '../../helpers/runner.ts';
 import { CLIENT, createTicketViaApi, requestsTo, useSalesforce } from './setup.ts';
 
+/** Ticket syncs only: a scheduled poll would ask for tokens too, alongside the job under test. */
+const NO_POLL = { syncAccounts: false, syncContacts: false, syncLeads: false };
 const t = useSalesforce({ authorizationCodes: ['aPrx-one-time-code'] });
 const tokenRequests = () => requestsTo(t.sf, 'POST', /\/services\/oauth2\/token$/).map((r) => r.body as Record<string, string>);
 const storedColumn = async () => (await t.world.database.rows<{ credentials: string }>(sql`select credentials from connector_installations where id = ${t.installationId}`))[0]!.credentials;
 
 describe('Salesforce OAuth', () => {
   it('client credentials: the token is obtained once, stored encrypted, and reused by the next job', async () => {
-    await t.install({ syncAccounts: false, syncContacts: false, syncLeads: false }); // no polling: only the ticket syncs ask for tokens
+    await t.install(NO_POLL);
     await createTicketViaApi(t.world, {});
     await t.drain();
     expect(tokenRequests()).toEqual([expect.objectContaining({ grant_type: 'client_credentials', client_id: CLIENT.clientId })]);
@@ -29,7 +31,7 @@ describe('Salesforce OAuth', () => {
   });
 
   it('an expired token (401 INVALID_SESSION_ID) is refreshed with the refresh token, saved encrypted, and the call repeated', async () => {
-    await t.install({ authFlow: 'authorization_code' }, { ...CLIENT, refreshToken: 'sandbox-refresh-token', accessToken: 'stale-token-from-yesterday' });
+    await t.install({ ...NO_POLL, authFlow: 'authorization_code' }, { ...CLIENT, refreshToken: 'sandbox-refresh-token', accessToken: 'stale-token-from-yesterday' });
     const ticket = await createTicketViaApi(t.world, {});
     await t.drain();
 
@@ -51,7 +53,7 @@ describe('Salesforce OAuth', () => {
   });
 
   it('a revoked refresh token (invalid_grant) fails the job at once with a row saying to reconnect', async () => {
-    await t.install({ authFlow: 'authorization_code' }, { ...CLIENT, refreshToken: 'revoked-refresh-token' });
+    await t.install({ ...NO_POLL, authFlow: 'authorization_code' }, { ...CLIENT, refreshToken: 'revoked-refresh-token' });
     await createTicketViaApi(t.world, {});
     await t.drain();
     const [row] = await t.rows(sql`status = 'error'`);
@@ -61,7 +63,7 @@ describe('Salesforce OAuth', () => {
   });
 
   it('a one-time authorization code is exchanged once; the refresh token it yields is kept instead', async () => {
-    await t.install({ authFlow: 'authorization_code', redirectUri: 'https://deskbridge.example/oauth/salesforce' }, { ...CLIENT, authorizationCode: 'aPrx-one-time-code' });
+    await t.install({ ...NO_POLL, authFlow: 'authorization_code', redirectUri: 'https://deskbridge.example/oauth/salesforce' }, { ...CLIENT, authorizationCode: 'aPrx-one-time-code' });
     await createTicketViaApi(t.world, {});
     await t.drain();
     expect(tokenRequests()).toEqual([expect.objectContaining({ grant_type: 'authorization_code', code: 'aPrx-one-time-code', redirect_uri: 'https://deskbridge.example/oauth/salesforce' })]);

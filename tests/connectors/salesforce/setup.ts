@@ -16,7 +16,8 @@ export const CLIENT = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-cl
  * One test file's fixture: msw in front of a fresh sandbox org per test, a world (two accounts) whose
  * engine runs only the Salesforce connector, and `install()` for acme's connection.
  */
-export function useSalesforce(sandboxOpts: SalesforceSandboxOptions = {}) {
+/** `schedules: false` keeps the engine from queuing polls, for files about other paths that must not race one. */
+export function useSalesforce(sandboxOpts: SalesforceSandboxOptions = {}, engineOpts: { schedules?: boolean } = {}) {
   const server = setupServer();
   const box = createSecretBox(randomBytes(32));
   const t = {} as {
@@ -41,7 +42,7 @@ export function useSalesforce(sandboxOpts: SalesforceSandboxOptions = {}) {
   // connection (so a fresh store) and an empty queue and log.
   beforeAll(async () => {
     server.listen({ onUnhandledRequest: 'error' });
-    t.world = await createWorld({ engine: (database, clock) => createTestEngine(database, clock, { secrets: box, connectors: [salesforce] }).engine });
+    t.world = await createWorld({ engine: (database, clock) => createTestEngine(database, clock, { secrets: box, connectors: [salesforce], ...(engineOpts.schedules === false ? { scheduleCheckMs: Number.POSITIVE_INFINITY } : {}) }).engine });
   });
   afterAll(async () => {
     server.close();

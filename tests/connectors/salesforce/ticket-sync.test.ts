@@ -4,13 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { jobRow } from '../../helpers/runner.ts';
 import { createTicketViaApi, requestsTo, useSalesforce } from './setup.ts';
 
+/** Ticket syncs only: a scheduled poll would share the sandbox's one-shot error modes with the job under test. */
+const NO_POLL = { syncAccounts: false, syncContacts: false, syncLeads: false };
+
 const t = useSalesforce();
 const upserts = () => requestsTo(t.sf, 'PATCH', /\/sobjects\/Case\/Zendesk_Ticket_Id__c\//);
 const cases = () => t.sf.state.find('Case');
 
 describe('ticket → Salesforce Case', () => {
   it('the whole path over HTTP: a ticket created with the API becomes a Case, and the log API shows its id', async () => {
-    await t.install();
+    await t.install(NO_POLL);
     const ticket = await createTicketViaApi(t.world, { priority: 'high', type: 'incident' });
     await t.drain();
 
@@ -34,7 +37,7 @@ describe('ticket → Salesforce Case', () => {
   });
 
   it('updates the same Case when the ticket changes, and never sends comments', async () => {
-    await t.install();
+    await t.install(NO_POLL);
     const ticket = await createTicketViaApi(t.world, {});
     await t.drain();
     const put = await t.world.call('PUT', `/api/v2/tickets/${ticket.id}`, { body: { ticket: { status: 'pending', priority: 'urgent', comment: { body: 'SECRET internal note', public: false } } } });
@@ -51,7 +54,7 @@ describe('ticket → Salesforce Case', () => {
   });
 
   it('a job retried after its answer was lost upserts the same Case: no duplicate', async () => {
-    await t.install();
+    await t.install(NO_POLL);
     let lost = false;
     // The first upsert reaches Salesforce, but the connection drops before the answer arrives.
     t.server.use(http.patch('https://acme.my.salesforce.com/services/data/:v/sobjects/Case/:field/:id', async ({ request }) => {
@@ -73,7 +76,7 @@ describe('ticket → Salesforce Case', () => {
   });
 
   it('skips closed tickets with a row saying so', async () => {
-    await t.install();
+    await t.install(NO_POLL);
     const ticket = await createTicketViaApi(t.world, {});
     await t.drain();
     for (const status of ['solved', 'closed']) {
@@ -86,7 +89,7 @@ describe('ticket → Salesforce Case', () => {
   });
 
   it('uses the admin\'s value mappings, finds an existing Contact and Account instead of creating them', async () => {
-    await t.install({ statusMap: { new: 'Escalated' }, priorityMap: { low: 'Low' }, typeMap: { question: 'Question' } });
+    await t.install({ ...NO_POLL, statusMap: { new: 'Escalated' }, priorityMap: { low: 'Low' }, typeMap: { question: 'Question' } });
     const account = t.sf.state.create('Account', { Name: 'Customer Co' });
     const contact = t.sf.state.create('Contact', { LastName: 'Requester', Email: 'RITA@customer.test' });
     const org = await t.world.call('POST', '/api/v2/organizations', { body: { organization: { name: 'Customer Co' } } });
@@ -101,7 +104,7 @@ describe('ticket → Salesforce Case', () => {
   it('creates a missing Account, or uses the default records when creating is off', async () => {
     const fallback = t.sf.state.create('Account', { Name: 'Unassigned' });
     const fallbackContact = t.sf.state.create('Contact', { LastName: 'Unknown' });
-    await t.install({ createMissingAccounts: false, defaultAccountId: fallback.Id, createMissingContacts: false, defaultContactId: fallbackContact.Id });
+    await t.install({ ...NO_POLL, createMissingAccounts: false, defaultAccountId: fallback.Id, createMissingContacts: false, defaultContactId: fallbackContact.Id });
     const org = await t.world.call('POST', '/api/v2/organizations', { body: { organization: { name: 'Brand New Ltd' } } });
     await createTicketViaApi(t.world, { organization_id: org.json.organization.id });
     await t.drain();
@@ -112,7 +115,7 @@ describe('ticket → Salesforce Case', () => {
 
   it('a required Case field left unmapped fails the sync with a clear row and sends nothing; a default fixes it', async () => {
     t.sf.state.requireCaseField('Product__c');
-    await t.install();
+    await t.install(NO_POLL);
     const ticket = await createTicketViaApi(t.world, {});
     await t.drain();
     expect(upserts()).toHaveLength(0);
@@ -131,7 +134,7 @@ describe('ticket → Salesforce Case', () => {
   });
 
   it('a value Salesforce refuses is a failed sync naming Salesforce\'s error code', async () => {
-    await t.install({ caseFieldDefaults: { Severity__c: 'P1' } });
+    await t.install({ ...NO_POLL, caseFieldDefaults: { Severity__c: 'P1' } });
     const ticket = await createTicketViaApi(t.world, {});
     await t.drain();
     const rows = (await t.outcomes()).filter((r) => r.status === 'error');
@@ -143,7 +146,7 @@ describe('ticket → Salesforce Case', () => {
   });
 
   it('API limits (403 REQUEST_LIMIT_EXCEEDED, 429 with Retry-After) back off through the engine with a warning row', async () => {
-    await t.install();
+    await t.install(NO_POLL);
     t.sf.state.limitRequests({ status: 403, count: 1 });
     const ticket = await createTicketViaApi(t.world, {});
     await t.drain();
@@ -162,7 +165,7 @@ describe('ticket → Salesforce Case', () => {
   });
 
   it('resync_ticket re-sends the ticket as it is now, and says so when the ticket does not exist', async () => {
-    await t.install({ syncTickets: false });
+    await t.install({ ...NO_POLL, syncTickets: false });
     const ticket = await createTicketViaApi(t.world, {});
     await t.drain();
     expect(upserts()).toHaveLength(0);

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { countRows } from '../../helpers/runner.ts';
 import { useSalesforce } from './setup.ts';
 
-const t = useSalesforce({ orgId: '00D5g000004ACMEAAA' });
+// The webhook's own syncs only: a scheduled poll would sync the same records alongside.
+const t = useSalesforce({ orgId: '00D5g000004ACMEAAA' }, { schedules: false });
 const ORG = '00D5g000004ACMEAAA';
 const TOKEN = 'whk-0123456789-secret';
 
